@@ -265,6 +265,243 @@ _TABLE = """
 0xFC:15 table.grow TABLE -
 0xFC:16 table.size TABLE -
 0xFC:17 table.fill TABLE -
+# --- fixed-width SIMD (0xFD prefix) ---
+0xFD:0 v128.load MEMARG i32->v128 4
+0xFD:1 v128.load8x8_s MEMARG i32->v128 3
+0xFD:2 v128.load8x8_u MEMARG i32->v128 3
+0xFD:3 v128.load16x4_s MEMARG i32->v128 3
+0xFD:4 v128.load16x4_u MEMARG i32->v128 3
+0xFD:5 v128.load32x2_s MEMARG i32->v128 3
+0xFD:6 v128.load32x2_u MEMARG i32->v128 3
+0xFD:7 v128.load8_splat MEMARG i32->v128 0
+0xFD:8 v128.load16_splat MEMARG i32->v128 1
+0xFD:9 v128.load32_splat MEMARG i32->v128 2
+0xFD:10 v128.load64_splat MEMARG i32->v128 3
+0xFD:11 v128.store MEMARG i32_v128-> 4
+0xFD:12 v128.const V128 ->v128
+0xFD:13 i8x16.shuffle SHUFFLE v128_v128->v128
+0xFD:14 i8x16.swizzle NONE v128_v128->v128
+0xFD:15 i8x16.splat NONE i32->v128
+0xFD:16 i16x8.splat NONE i32->v128
+0xFD:17 i32x4.splat NONE i32->v128
+0xFD:18 i64x2.splat NONE i64->v128
+0xFD:19 f32x4.splat NONE f32->v128
+0xFD:20 f64x2.splat NONE f64->v128
+0xFD:21 i8x16.extract_lane_s LANE v128->i32
+0xFD:22 i8x16.extract_lane_u LANE v128->i32
+0xFD:23 i8x16.replace_lane LANE v128_i32->v128
+0xFD:24 i16x8.extract_lane_s LANE v128->i32
+0xFD:25 i16x8.extract_lane_u LANE v128->i32
+0xFD:26 i16x8.replace_lane LANE v128_i32->v128
+0xFD:27 i32x4.extract_lane LANE v128->i32
+0xFD:28 i32x4.replace_lane LANE v128_i32->v128
+0xFD:29 i64x2.extract_lane LANE v128->i64
+0xFD:30 i64x2.replace_lane LANE v128_i64->v128
+0xFD:31 f32x4.extract_lane LANE v128->f32
+0xFD:32 f32x4.replace_lane LANE v128_f32->v128
+0xFD:33 f64x2.extract_lane LANE v128->f64
+0xFD:34 f64x2.replace_lane LANE v128_f64->v128
+0xFD:35 i8x16.eq NONE v128_v128->v128
+0xFD:36 i8x16.ne NONE v128_v128->v128
+0xFD:37 i8x16.lt_s NONE v128_v128->v128
+0xFD:38 i8x16.lt_u NONE v128_v128->v128
+0xFD:39 i8x16.gt_s NONE v128_v128->v128
+0xFD:40 i8x16.gt_u NONE v128_v128->v128
+0xFD:41 i8x16.le_s NONE v128_v128->v128
+0xFD:42 i8x16.le_u NONE v128_v128->v128
+0xFD:43 i8x16.ge_s NONE v128_v128->v128
+0xFD:44 i8x16.ge_u NONE v128_v128->v128
+0xFD:45 i16x8.eq NONE v128_v128->v128
+0xFD:46 i16x8.ne NONE v128_v128->v128
+0xFD:47 i16x8.lt_s NONE v128_v128->v128
+0xFD:48 i16x8.lt_u NONE v128_v128->v128
+0xFD:49 i16x8.gt_s NONE v128_v128->v128
+0xFD:50 i16x8.gt_u NONE v128_v128->v128
+0xFD:51 i16x8.le_s NONE v128_v128->v128
+0xFD:52 i16x8.le_u NONE v128_v128->v128
+0xFD:53 i16x8.ge_s NONE v128_v128->v128
+0xFD:54 i16x8.ge_u NONE v128_v128->v128
+0xFD:55 i32x4.eq NONE v128_v128->v128
+0xFD:56 i32x4.ne NONE v128_v128->v128
+0xFD:57 i32x4.lt_s NONE v128_v128->v128
+0xFD:58 i32x4.lt_u NONE v128_v128->v128
+0xFD:59 i32x4.gt_s NONE v128_v128->v128
+0xFD:60 i32x4.gt_u NONE v128_v128->v128
+0xFD:61 i32x4.le_s NONE v128_v128->v128
+0xFD:62 i32x4.le_u NONE v128_v128->v128
+0xFD:63 i32x4.ge_s NONE v128_v128->v128
+0xFD:64 i32x4.ge_u NONE v128_v128->v128
+0xFD:65 f32x4.eq NONE v128_v128->v128
+0xFD:66 f32x4.ne NONE v128_v128->v128
+0xFD:67 f32x4.lt NONE v128_v128->v128
+0xFD:68 f32x4.gt NONE v128_v128->v128
+0xFD:69 f32x4.le NONE v128_v128->v128
+0xFD:70 f32x4.ge NONE v128_v128->v128
+0xFD:71 f64x2.eq NONE v128_v128->v128
+0xFD:72 f64x2.ne NONE v128_v128->v128
+0xFD:73 f64x2.lt NONE v128_v128->v128
+0xFD:74 f64x2.gt NONE v128_v128->v128
+0xFD:75 f64x2.le NONE v128_v128->v128
+0xFD:76 f64x2.ge NONE v128_v128->v128
+0xFD:77 v128.not NONE v128->v128
+0xFD:78 v128.and NONE v128_v128->v128
+0xFD:79 v128.andnot NONE v128_v128->v128
+0xFD:80 v128.or NONE v128_v128->v128
+0xFD:81 v128.xor NONE v128_v128->v128
+0xFD:82 v128.bitselect NONE v128_v128_v128->v128
+0xFD:83 v128.any_true NONE v128->i32
+0xFD:84 v128.load8_lane MEMARG_LANE i32_v128->v128 0
+0xFD:85 v128.load16_lane MEMARG_LANE i32_v128->v128 1
+0xFD:86 v128.load32_lane MEMARG_LANE i32_v128->v128 2
+0xFD:87 v128.load64_lane MEMARG_LANE i32_v128->v128 3
+0xFD:88 v128.store8_lane MEMARG_LANE i32_v128-> 0
+0xFD:89 v128.store16_lane MEMARG_LANE i32_v128-> 1
+0xFD:90 v128.store32_lane MEMARG_LANE i32_v128-> 2
+0xFD:91 v128.store64_lane MEMARG_LANE i32_v128-> 3
+0xFD:92 v128.load32_zero MEMARG i32->v128 2
+0xFD:93 v128.load64_zero MEMARG i32->v128 3
+0xFD:94 f32x4.demote_f64x2_zero NONE v128->v128
+0xFD:95 f64x2.promote_low_f32x4 NONE v128->v128
+0xFD:96 i8x16.abs NONE v128->v128
+0xFD:97 i8x16.neg NONE v128->v128
+0xFD:98 i8x16.popcnt NONE v128->v128
+0xFD:99 i8x16.all_true NONE v128->i32
+0xFD:100 i8x16.bitmask NONE v128->i32
+0xFD:101 i8x16.narrow_i16x8_s NONE v128_v128->v128
+0xFD:102 i8x16.narrow_i16x8_u NONE v128_v128->v128
+0xFD:103 f32x4.ceil NONE v128->v128
+0xFD:104 f32x4.floor NONE v128->v128
+0xFD:105 f32x4.trunc NONE v128->v128
+0xFD:106 f32x4.nearest NONE v128->v128
+0xFD:107 i8x16.shl NONE v128_i32->v128
+0xFD:108 i8x16.shr_s NONE v128_i32->v128
+0xFD:109 i8x16.shr_u NONE v128_i32->v128
+0xFD:110 i8x16.add NONE v128_v128->v128
+0xFD:111 i8x16.add_sat_s NONE v128_v128->v128
+0xFD:112 i8x16.add_sat_u NONE v128_v128->v128
+0xFD:113 i8x16.sub NONE v128_v128->v128
+0xFD:114 i8x16.sub_sat_s NONE v128_v128->v128
+0xFD:115 i8x16.sub_sat_u NONE v128_v128->v128
+0xFD:116 f64x2.ceil NONE v128->v128
+0xFD:117 f64x2.floor NONE v128->v128
+0xFD:118 i8x16.min_s NONE v128_v128->v128
+0xFD:119 i8x16.min_u NONE v128_v128->v128
+0xFD:120 i8x16.max_s NONE v128_v128->v128
+0xFD:121 i8x16.max_u NONE v128_v128->v128
+0xFD:122 f64x2.trunc NONE v128->v128
+0xFD:123 i8x16.avgr_u NONE v128_v128->v128
+0xFD:124 i16x8.extadd_pairwise_i8x16_s NONE v128->v128
+0xFD:125 i16x8.extadd_pairwise_i8x16_u NONE v128->v128
+0xFD:126 i32x4.extadd_pairwise_i16x8_s NONE v128->v128
+0xFD:127 i32x4.extadd_pairwise_i16x8_u NONE v128->v128
+0xFD:128 i16x8.abs NONE v128->v128
+0xFD:129 i16x8.neg NONE v128->v128
+0xFD:130 i16x8.q15mulr_sat_s NONE v128_v128->v128
+0xFD:131 i16x8.all_true NONE v128->i32
+0xFD:132 i16x8.bitmask NONE v128->i32
+0xFD:133 i16x8.narrow_i32x4_s NONE v128_v128->v128
+0xFD:134 i16x8.narrow_i32x4_u NONE v128_v128->v128
+0xFD:135 i16x8.extend_low_i8x16_s NONE v128->v128
+0xFD:136 i16x8.extend_high_i8x16_s NONE v128->v128
+0xFD:137 i16x8.extend_low_i8x16_u NONE v128->v128
+0xFD:138 i16x8.extend_high_i8x16_u NONE v128->v128
+0xFD:139 i16x8.shl NONE v128_i32->v128
+0xFD:140 i16x8.shr_s NONE v128_i32->v128
+0xFD:141 i16x8.shr_u NONE v128_i32->v128
+0xFD:142 i16x8.add NONE v128_v128->v128
+0xFD:143 i16x8.add_sat_s NONE v128_v128->v128
+0xFD:144 i16x8.add_sat_u NONE v128_v128->v128
+0xFD:145 i16x8.sub NONE v128_v128->v128
+0xFD:146 i16x8.sub_sat_s NONE v128_v128->v128
+0xFD:147 i16x8.sub_sat_u NONE v128_v128->v128
+0xFD:148 f64x2.nearest NONE v128->v128
+0xFD:149 i16x8.mul NONE v128_v128->v128
+0xFD:150 i16x8.min_s NONE v128_v128->v128
+0xFD:151 i16x8.min_u NONE v128_v128->v128
+0xFD:152 i16x8.max_s NONE v128_v128->v128
+0xFD:153 i16x8.max_u NONE v128_v128->v128
+0xFD:155 i16x8.avgr_u NONE v128_v128->v128
+0xFD:156 i16x8.extmul_low_i8x16_s NONE v128_v128->v128
+0xFD:157 i16x8.extmul_high_i8x16_s NONE v128_v128->v128
+0xFD:158 i16x8.extmul_low_i8x16_u NONE v128_v128->v128
+0xFD:159 i16x8.extmul_high_i8x16_u NONE v128_v128->v128
+0xFD:160 i32x4.abs NONE v128->v128
+0xFD:161 i32x4.neg NONE v128->v128
+0xFD:163 i32x4.all_true NONE v128->i32
+0xFD:164 i32x4.bitmask NONE v128->i32
+0xFD:167 i32x4.extend_low_i16x8_s NONE v128->v128
+0xFD:168 i32x4.extend_high_i16x8_s NONE v128->v128
+0xFD:169 i32x4.extend_low_i16x8_u NONE v128->v128
+0xFD:170 i32x4.extend_high_i16x8_u NONE v128->v128
+0xFD:171 i32x4.shl NONE v128_i32->v128
+0xFD:172 i32x4.shr_s NONE v128_i32->v128
+0xFD:173 i32x4.shr_u NONE v128_i32->v128
+0xFD:174 i32x4.add NONE v128_v128->v128
+0xFD:177 i32x4.sub NONE v128_v128->v128
+0xFD:181 i32x4.mul NONE v128_v128->v128
+0xFD:182 i32x4.min_s NONE v128_v128->v128
+0xFD:183 i32x4.min_u NONE v128_v128->v128
+0xFD:184 i32x4.max_s NONE v128_v128->v128
+0xFD:185 i32x4.max_u NONE v128_v128->v128
+0xFD:186 i32x4.dot_i16x8_s NONE v128_v128->v128
+0xFD:188 i32x4.extmul_low_i16x8_s NONE v128_v128->v128
+0xFD:189 i32x4.extmul_high_i16x8_s NONE v128_v128->v128
+0xFD:190 i32x4.extmul_low_i16x8_u NONE v128_v128->v128
+0xFD:191 i32x4.extmul_high_i16x8_u NONE v128_v128->v128
+0xFD:192 i64x2.abs NONE v128->v128
+0xFD:193 i64x2.neg NONE v128->v128
+0xFD:195 i64x2.all_true NONE v128->i32
+0xFD:196 i64x2.bitmask NONE v128->i32
+0xFD:199 i64x2.extend_low_i32x4_s NONE v128->v128
+0xFD:200 i64x2.extend_high_i32x4_s NONE v128->v128
+0xFD:201 i64x2.extend_low_i32x4_u NONE v128->v128
+0xFD:202 i64x2.extend_high_i32x4_u NONE v128->v128
+0xFD:203 i64x2.shl NONE v128_i32->v128
+0xFD:204 i64x2.shr_s NONE v128_i32->v128
+0xFD:205 i64x2.shr_u NONE v128_i32->v128
+0xFD:206 i64x2.add NONE v128_v128->v128
+0xFD:209 i64x2.sub NONE v128_v128->v128
+0xFD:213 i64x2.mul NONE v128_v128->v128
+0xFD:214 i64x2.eq NONE v128_v128->v128
+0xFD:215 i64x2.ne NONE v128_v128->v128
+0xFD:216 i64x2.lt_s NONE v128_v128->v128
+0xFD:217 i64x2.gt_s NONE v128_v128->v128
+0xFD:218 i64x2.le_s NONE v128_v128->v128
+0xFD:219 i64x2.ge_s NONE v128_v128->v128
+0xFD:220 i64x2.extmul_low_i32x4_s NONE v128_v128->v128
+0xFD:221 i64x2.extmul_high_i32x4_s NONE v128_v128->v128
+0xFD:222 i64x2.extmul_low_i32x4_u NONE v128_v128->v128
+0xFD:223 i64x2.extmul_high_i32x4_u NONE v128_v128->v128
+0xFD:224 f32x4.abs NONE v128->v128
+0xFD:225 f32x4.neg NONE v128->v128
+0xFD:227 f32x4.sqrt NONE v128->v128
+0xFD:228 f32x4.add NONE v128_v128->v128
+0xFD:229 f32x4.sub NONE v128_v128->v128
+0xFD:230 f32x4.mul NONE v128_v128->v128
+0xFD:231 f32x4.div NONE v128_v128->v128
+0xFD:232 f32x4.min NONE v128_v128->v128
+0xFD:233 f32x4.max NONE v128_v128->v128
+0xFD:234 f32x4.pmin NONE v128_v128->v128
+0xFD:235 f32x4.pmax NONE v128_v128->v128
+0xFD:236 f64x2.abs NONE v128->v128
+0xFD:237 f64x2.neg NONE v128->v128
+0xFD:239 f64x2.sqrt NONE v128->v128
+0xFD:240 f64x2.add NONE v128_v128->v128
+0xFD:241 f64x2.sub NONE v128_v128->v128
+0xFD:242 f64x2.mul NONE v128_v128->v128
+0xFD:243 f64x2.div NONE v128_v128->v128
+0xFD:244 f64x2.min NONE v128_v128->v128
+0xFD:245 f64x2.max NONE v128_v128->v128
+0xFD:246 f64x2.pmin NONE v128_v128->v128
+0xFD:247 f64x2.pmax NONE v128_v128->v128
+0xFD:248 i32x4.trunc_sat_f32x4_s NONE v128->v128
+0xFD:249 i32x4.trunc_sat_f32x4_u NONE v128->v128
+0xFD:250 f32x4.convert_i32x4_s NONE v128->v128
+0xFD:251 f32x4.convert_i32x4_u NONE v128->v128
+0xFD:252 i32x4.trunc_sat_f64x2_s_zero NONE v128->v128
+0xFD:253 i32x4.trunc_sat_f64x2_u_zero NONE v128->v128
+0xFD:254 f64x2.convert_low_i32x4_s NONE v128->v128
+0xFD:255 f64x2.convert_low_i32x4_u NONE v128->v128
 """
 
 PREFIXES = (0xFC, 0xFD)
@@ -274,6 +511,8 @@ def _build():
     members: dict[str, int] = {}
     info: dict[int, OpInfo] = {}
     for line in _TABLE.strip().splitlines():
+        if line.startswith("#"):
+            continue
         parts = line.split()
         code_text, name, imm = parts[0], parts[1], parts[2]
         sig = _sig(parts[3].replace("_", " ")) if len(parts) > 3 else None
