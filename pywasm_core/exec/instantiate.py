@@ -1,0 +1,167 @@
+"""Instantiation (spec 4.5.4, WebAssembly 2.0): match imports, allocate the instance, initialise
+globals from constant expressions, apply element segments then data segments in order, run start.
+
+Every failure is a LinkError (imports) or a Trap (segments, start).  A trap while applying segments
+keeps the effects already done (imported tables and memories stay modified), as the spec says.
+"""
+
+from __future__ import annotations
+
+from ..errors import LinkError, Trap, TrapCode, WasmError
+from ..opcodes import Op
+from ..types import GlobalType
+
+
+def instantiate(store, module, imports: list, instance) -> None:
+    from ..runtime.func import Func
+    from ..runtime.global_ import Global
+    from ..runtime.memory import Memory
+    from ..runtime.table import Table
+
+    if module.engine is not store.engine:
+        raise WasmError("module and store belong to different engines")
+    syntax = module.syntax
+    _check_imports(syntax, imports)
+    store._count("instances")
+    instance._init_fields(store, module)
+
+    funcs, tables, memories, globals_ = (instance.funcs, instance.tables, instance.memories,
+                                         instance.globals)
+    for imp, ext in zip(syntax.imports, imports):
+        {"func": funcs, "table": tables, "memory": memories, "global": globals_}[imp.kind].append(ext)
+    first_defined = len(funcs)
+    for i, defn in enumerate(syntax.funcs):
+        funcs.append(Func._wasm(store, instance, first_defined + i, syntax.types[defn.type_index],
+                                defn, module, i))
+    for ty in syntax.tables:
+        tables.append(Table(store, ty, None))
+    for ty in syntax.memories:
+        memories.append(Memory(store, ty))
+    for g in syntax.globals:
+        glob = Global(store, GlobalType(g.type.content, g.type.mutable))
+        glob.val = eval_const(g.init, instance)
+        globals_.append(glob)
+    instance.elems = [[eval_const(expr, instance) for expr in elem.init] for elem in syntax.elems]
+    instance.datas = [bytes(data.init) for data in syntax.datas]
+
+    spaces = {"func": funcs, "table": tables, "memory": memories, "global": globals_}
+    for export in syntax.exports:
+        item = spaces[export.kind][export.index]
+        instance.export_names.append(export.name)
+        instance.export_items.append(item)
+        instance.export_map[export.name] = item
+
+    if store.engine.config.compilation_mode == "eager":
+        for f in funcs[first_defined:]:
+            f.lower()
+
+    # Element segments, then data segments, in order (2.0: table.init / memory.init semantics,
+    # so an out-of-bounds segment traps before writing anything of its own).
+    for i, elem in enumerate(syntax.elems):
+        if elem.mode == "active":
+            offset = eval_const(elem.offset, instance)
+            refs = instance.elems[i]
+            elements = tables[elem.table].elements
+            if offset + len(refs) > len(elements):
+                raise Trap(TrapCode.TABLE_OUT_OF_BOUNDS)
+            elements[offset:offset + len(refs)] = refs
+            instance.elems[i] = []
+        elif elem.mode == "declarative":
+            instance.elems[i] = []
+    for i, data in enumerate(syntax.datas):
+        if data.mode == "active":
+            offset = eval_const(data.offset, instance)
+            init = instance.datas[i]
+            M = memories[data.memory].data
+            if offset + len(init) > len(M):
+                raise Trap(TrapCode.MEMORY_OUT_OF_BOUNDS)
+            M[offset:offset + len(init)] = init
+            instance.datas[i] = b""
+
+    if syntax.start is not None:
+        start = funcs[syntax.start]
+        start(store)
+
+
+def _check_imports(syntax, imports: list) -> None:
+    from ..runtime.func import Func
+    from ..runtime.global_ import Global
+    from ..runtime.memory import Memory
+    from ..runtime.table import Table
+
+    if len(imports) != len(syntax.imports):
+        raise LinkError(f"incompatible import type: expected {len(syntax.imports)} imports, "
+                        f"got {len(imports)}")
+    for imp, ext in zip(syntax.imports, imports):
+        kind = imp.kind
+        ok = False
+        if kind == "func":
+            ok = isinstance(ext, Func) and ext.ftype == syntax.types[imp.desc]
+        elif kind == "table":
+            ok = isinstance(ext, Table) and ext.ty.element == imp.desc.element and \
+                ext.ty.is_64 == imp.desc.is_64 and \
+                limits_match(len(ext.elements), ext.ty.limits.max, imp.desc.limits)
+        elif kind == "memory":
+            ok = isinstance(ext, Memory) and ext.ty.is_64 == imp.desc.is_64 and \
+                limits_match(len(ext.data) >> 16, ext.ty.limits.max, imp.desc.limits)
+        elif kind == "global":
+            ok = isinstance(ext, Global) and ext.ty == imp.desc
+        if not ok:
+            raise LinkError(f"incompatible import type: expected {describe(imp, syntax)}, "
+                            f"got {describe_extern(ext)}", imp.module, imp.name)
+
+
+def limits_match(size: int, maximum: int | None, expected) -> bool:
+    """Limits subtyping: the actual [size, maximum] must lie within the expected limits."""
+    if size < expected.min:
+        return False
+    if expected.max is None:
+        return True
+    return maximum is not None and maximum <= expected.max
+
+
+def describe(imp, syntax) -> str:
+    if imp.kind == "func":
+        return f"func {syntax.types[imp.desc]}"
+    return str(imp.desc)
+
+
+def describe_extern(ext) -> str:
+    from ..runtime.func import Func
+    from ..runtime.global_ import Global
+    from ..runtime.memory import Memory
+    from ..runtime.table import Table
+    if isinstance(ext, Func):
+        return f"func {ext.ftype}"
+    if isinstance(ext, (Table, Memory)):
+        return str(ext.type())
+    if isinstance(ext, Global):
+        return str(ext.ty)
+    return type(ext).__name__
+
+
+def eval_const(expr, instance):
+    """Evaluate a constant expression (2.0 forms plus the extended-const arithmetic)."""
+    from .. import numerics
+    stack = []
+    for ins in expr:
+        op = ins.op
+        if op in (Op.I32_CONST, Op.I64_CONST, Op.V128_CONST):
+            stack.append(ins.imm[0])
+        elif op == Op.F32_CONST:
+            stack.append(numerics.floats.f32_from_bits(ins.imm[0]))
+        elif op == Op.F64_CONST:
+            stack.append(numerics.floats.f64_from_bits(ins.imm[0]))
+        elif op == Op.REF_NULL:
+            stack.append(None)
+        elif op == Op.REF_FUNC:
+            stack.append(instance.funcs[ins.imm[0]])
+        elif op == Op.GLOBAL_GET:
+            stack.append(instance.globals[ins.imm[0]].val)
+        elif op == Op.END:
+            break
+        else:
+            fn = numerics.NUMERIC[op]
+            b = stack.pop()
+            stack[-1] = fn(stack[-1], b)
+    return stack[-1]

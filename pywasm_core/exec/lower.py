@@ -1,0 +1,510 @@
+"""Lowering: a validated function body -> `Code`, the flat form the interpreter loop runs.
+
+Done once per function (lazily at first call, or at instantiation in "eager" mode):
+- every instruction becomes one `(op, imm)` pair in `Code.instrs`, indexed by pc; immediates are
+  unpacked (f32/f64 constants become floats, block types become arities, numeric instructions carry
+  their semantic function from `numerics.NUMERIC`);
+- structured control disappears: `block`/`loop`/`end` emit nothing, `if`/`else` become jumps, and
+  every branch is resolved to its target pc.  Operand-stack heights are known statically (the code
+  is validated), so a branch that must discard values carries `(target, height, arity)`: keep the
+  top `arity` values, truncate the stack to `height`; a branch with nothing to discard is a plain
+  jump;
+- dead code after `br`, `br_table`, `return` and `unreachable` is dropped;
+- frequent instruction sequences are fused into superinstructions as they are emitted (never
+  across a branch target): `local.get a; local.get b` -> LGET2, `local.get; i32.const; i32.add`
+  -> LGET_ADDI, an i32 comparison followed by `br_if` (or `if`) -> a compare-and-branch,
+  `local.set x; local.get x` -> LTEE, a constant or local right operand folded into the op...
+
+`Code.costs[pc]` is the number of wasm instructions each lowered op stands for (fuel metering);
+`Code.offsets[pc]` the byte offset of the instruction (trap backtraces).
+
+Legend: `h` static operand-stack height, `S` operand stack, `L` locals.
+"""
+
+from __future__ import annotations
+
+from ..errors import WasmError
+from ..opcodes import INFO, Imm, Op
+from ..values import default_value
+from . import handlers as H
+
+# ---- lowered opcodes: grouped by frequency (the interpreter tests them in this order) ----
+_NAMES = """
+LGET CONST LSET BR_IF JUMP IFZ LTEE DROP CALL RETURN NUM2 NUM1 GGET GSET LGET2 LGET_CONST
+I32_ADD I32_SUB I32_ADDI LGET_ADDI I32_LOAD I32_STORE LOAD STORE LADDI_SET LCOPY LGET_LOAD
+LGET_NUM2 CONST_NUM2 LGET2_ADD LCONST_SET I32_WRAP_I64
+BR_LT_S BR_GE_S BR_LT_U BR_GE_U BR_EQ BR_NE BR_GT_S BR_LE_S BR_GT_U BR_LE_U
+I32_LT_S I32_EQZ I32_EQ I32_NE I32_LT_U I32_GT_S I32_GT_U I32_LE_S I32_GE_S I32_LE_U I32_GE_U
+I32_AND I32_OR I32_XOR I32_MUL I32_SHL
+I32_SHR_U I32_SHR_S I32_ROTL I64_ADD I64_SUB I64_MUL I64_AND I64_OR I64_XOR I64_SHL I64_SHR_U
+I64_EQZ I64_EQ I64_NE
+F64_MUL F64_ADD F64_SUB F64_MUL_L F64_ADD_L F64_SUB_L F64_MUL_K F64_ADD_K F64_SUB_K
+F64_MUL_LL F64_ADD_LL F64_SUB_LL F64_GT F64_LT F64_GE F64_LE F64_EQ F64_NE
+I32_SHLI I32_SHRUI I32_ANDI I32_ROTLI I64_SHLI I64_SHRUI
+SELECT BR_ADJ BR_IF_ADJ BR_TABLE CALL_INDIRECT MISC REF_IS_NULL REF_FUNC UNREACHABLE NUM3
+""".split()
+OPS: dict[str, int] = {name: i for i, name in enumerate(_NAMES)}
+globals().update(OPS)
+# compare-and-branch superinstructions: the i32 comparison they fuse with br_if, and the one
+# for the opposite condition (an `if` jumps to its else arm when the comparison is false)
+_CMP_BRANCH = {I32_LT_S: BR_LT_S, I32_GE_S: BR_GE_S, I32_LT_U: BR_LT_U, I32_GE_U: BR_GE_U,
+               I32_EQ: BR_EQ, I32_NE: BR_NE, I32_GT_S: BR_GT_S, I32_LE_S: BR_LE_S,
+               I32_GT_U: BR_GT_U, I32_LE_U: BR_LE_U}
+_CMP_NEGATED = {I32_LT_S: BR_GE_S, I32_GE_S: BR_LT_S, I32_LT_U: BR_GE_U, I32_GE_U: BR_LT_U,
+                I32_EQ: BR_NE, I32_NE: BR_EQ, I32_GT_S: BR_LE_S, I32_LE_S: BR_GT_S,
+                I32_GT_U: BR_LE_U, I32_LE_U: BR_GT_U}
+BRANCH_OPS = {BR_IF, JUMP, IFZ, *_CMP_BRANCH.values()}   # imm is a Label
+BRANCH_ADJ_OPS = {BR_ADJ, BR_IF_ADJ}                 # imm is (Label, height, arity)
+
+# Wasm integer ops the loop executes inline (trivial, exact: mask / compare only).
+_INLINE = {
+    Op.I32_ADD: I32_ADD, Op.I32_SUB: I32_SUB, Op.I32_MUL: I32_MUL, Op.I32_AND: I32_AND,
+    Op.I32_OR: I32_OR, Op.I32_XOR: I32_XOR, Op.I32_SHL: I32_SHL, Op.I32_SHR_U: I32_SHR_U,
+    Op.I32_EQZ: I32_EQZ, Op.I32_EQ: I32_EQ, Op.I32_NE: I32_NE, Op.I32_LT_S: I32_LT_S,
+    Op.I32_LT_U: I32_LT_U, Op.I32_GT_S: I32_GT_S, Op.I32_GT_U: I32_GT_U, Op.I32_LE_S: I32_LE_S,
+    Op.I32_LE_U: I32_LE_U, Op.I32_GE_S: I32_GE_S, Op.I32_GE_U: I32_GE_U,
+    Op.I64_ADD: I64_ADD, Op.I64_SUB: I64_SUB, Op.I64_AND: I64_AND, Op.I64_OR: I64_OR,
+    Op.I64_XOR: I64_XOR, Op.I64_EQZ: I64_EQZ, Op.I64_EQ: I64_EQ, Op.I64_NE: I64_NE,
+    Op.I32_SHR_S: I32_SHR_S, Op.I32_ROTL: I32_ROTL, Op.I64_MUL: I64_MUL, Op.I64_SHL: I64_SHL,
+    Op.I64_SHR_U: I64_SHR_U, Op.I32_WRAP_I64: I32_WRAP_I64,
+    # f64 comparisons: Python's float comparisons are IEEE comparisons (false on NaN, ne true)
+    Op.F64_GT: F64_GT, Op.F64_LT: F64_LT, Op.F64_GE: F64_GE, Op.F64_LE: F64_LE, Op.F64_EQ: F64_EQ,
+    Op.F64_NE: F64_NE,
+}
+# f64 add/sub/mul run inline when the result is not a NaN (a Python float op is the IEEE double
+# op); a NaN result is recomputed by the numerics function in the immediate, which owns the NaN
+# rules.  Variants take the right operand from a local (_L), a constant (_K) or both from locals.
+_F64_ARITH = {Op.F64_ADD: F64_ADD, Op.F64_SUB: F64_SUB, Op.F64_MUL: F64_MUL}
+_F64_FORMS = {F64_ADD: (F64_ADD_L, F64_ADD_K, F64_ADD_LL), F64_SUB: (F64_SUB_L, F64_SUB_K, F64_SUB_LL),
+              F64_MUL: (F64_MUL_L, F64_MUL_K, F64_MUL_LL)}
+# Binary ops with a constant right operand: the fused op and how the constant is reduced.
+_KFORM = {I32_SHL: (I32_SHLI, 31), I32_SHR_U: (I32_SHRUI, 31), I32_ROTL: (I32_ROTLI, 31),
+          I64_SHL: (I64_SHLI, 63), I64_SHR_U: (I64_SHRUI, 63), I32_AND: (I32_ANDI, None)}
+
+_MISC_BY_OP = {
+    Op.TABLE_GET: H.table_get, Op.TABLE_SET: H.table_set, Op.TABLE_SIZE: H.table_size,
+    Op.TABLE_GROW: H.table_grow, Op.TABLE_FILL: H.table_fill, Op.TABLE_COPY: H.table_copy,
+    Op.TABLE_INIT: H.table_init, Op.ELEM_DROP: H.elem_drop, Op.MEMORY_INIT: H.memory_init,
+    Op.DATA_DROP: H.data_drop, Op.MEMORY_COPY: H.memory_copy, Op.MEMORY_FILL: H.memory_fill,
+    Op.MEMORY_SIZE: H.memory_size, Op.MEMORY_GROW: H.memory_grow,
+}
+# stack effect (pops, pushes) of the misc instructions
+_MISC_EFFECT = {
+    Op.TABLE_GET: (1, 1), Op.TABLE_SET: (2, 0), Op.TABLE_SIZE: (0, 1), Op.TABLE_GROW: (2, 1),
+    Op.TABLE_FILL: (3, 0), Op.TABLE_COPY: (3, 0), Op.TABLE_INIT: (3, 0), Op.ELEM_DROP: (0, 0),
+    Op.MEMORY_INIT: (3, 0), Op.DATA_DROP: (0, 0), Op.MEMORY_COPY: (3, 0), Op.MEMORY_FILL: (3, 0),
+    Op.MEMORY_SIZE: (0, 1), Op.MEMORY_GROW: (1, 1),
+}
+_MISC_ARG = {Imm.TABLE: lambda imm: imm[0], Imm.MEMORY: lambda imm: imm[0],
+             Imm.ELEM: lambda imm: imm[0], Imm.DATA: lambda imm: imm[0],
+             Imm.TABLE_COPY: tuple, Imm.TABLE_INIT: tuple, Imm.MEMORY_COPY: tuple,
+             Imm.MEMORY_INIT: tuple}
+
+
+class Code:
+    """A lowered function body."""
+
+    __slots__ = ("instrs", "costs", "offsets", "nparams", "nresults", "zeros", "func_index")
+
+    def __init__(self, instrs, costs, offsets, nparams, nresults, zeros, func_index):
+        self.instrs = instrs          # list[(op, imm)]
+        self.costs = costs            # list[int]: wasm instructions per lowered op
+        self.offsets = offsets        # list[int | None]: byte offset of each op
+        self.nparams = nparams
+        self.nresults = nresults
+        self.zeros = zeros            # initial values of the declared locals
+        self.func_index = func_index
+
+
+class Label:
+    __slots__ = ("pc",)
+
+    def __init__(self):
+        self.pc = None
+
+
+class _Ctrl:
+    __slots__ = ("kind", "height", "nparams", "nresults", "start", "end", "else_")
+
+    def __init__(self, kind, height, nparams, nresults, start=None, end=None, else_=None):
+        self.kind = kind
+        self.height = height          # operand height below the block's params
+        self.nparams = nparams
+        self.nresults = nresults
+        self.start = start            # loop: its first pc
+        self.end = end                # block/if/func: the pc after `end`
+        self.else_ = else_            # if: the pc of the else arm (or of `end` without else)
+
+
+def lower_function(module, defined_index: int, func_types=None) -> Code:
+    """Lower defined function `defined_index` of a validated `syntax.Module`."""
+    if func_types is None:
+        func_types = [module.types[i] for i in module.func_type_indices()]
+    func = module.funcs[defined_index]
+    ftype = module.types[func.type_index]
+    index = len(func_types) - len(module.funcs) + defined_index
+    lowerer = _Lowerer(module, func_types, ftype)
+    lowerer.run(func.body)
+    instrs, costs, offsets = lowerer.finish()
+    zeros = [default_value(t) for t in func.locals]
+    return Code(instrs, costs, offsets, len(ftype.params), len(ftype.results), zeros, index)
+
+
+class _Lowerer:
+    def __init__(self, module, func_types, ftype):
+        from .. import numerics
+        self.numeric = numerics.NUMERIC
+        self.module = module
+        self.func_types = func_types
+        self.ftype = ftype
+        self.out: list[list] = []     # [op, imm, cost, offset]
+        self.barrier = 0              # no fusion with instructions before this index
+        self.h = 0
+        self.ctrl: list[_Ctrl] = []
+
+    # ---- emission ----
+    def place(self, label: Label) -> None:
+        label.pc = len(self.out)
+        self.barrier = len(self.out)
+
+    def emit(self, op: int, imm=None, offset=None, cost: int = 1) -> None:
+        out = self.out
+        prev = out[-1] if len(out) > self.barrier else None
+        if prev is not None and prev[0] == LGET_CONST and (
+                (op in _KFORM and type(prev[1][1]) is int) or
+                (op in _F64_FORMS and type(prev[1][1]) is float)):
+            # split `local.get a; const c` so the constant can fuse with `op`
+            local, constant = prev[1]
+            prev[0], prev[1], prev[2] = LGET, local, prev[2] - 1
+            prev = [CONST, constant, 1, prev[3]]
+            out.append(prev)
+        if prev is not None:
+            fused = _fuse(prev, op, imm)
+            if fused is not None:
+                prev[0], prev[1] = fused
+                prev[2] += cost
+                prev[3] = offset
+                return
+        out.append([op, imm, cost, offset])
+
+    def finish(self):
+        instrs, costs, offsets = [], [], []
+        for op, imm, cost, offset in self.out:
+            if op in BRANCH_OPS:
+                imm = imm.pc
+            elif op in BRANCH_ADJ_OPS:
+                imm = (imm[0].pc, imm[1], imm[2])
+            elif op == BR_TABLE:
+                table, default = imm
+                imm = (tuple((t.pc, hh, a) for t, hh, a in table), (default[0].pc,) + default[1:])
+            instrs.append((op, imm))
+            costs.append(cost)
+            offsets.append(offset)
+        return instrs, costs, offsets
+
+    # ---- branches ----
+    def block_arity(self, blocktype) -> tuple[int, int]:
+        if blocktype is None:
+            return 0, 0
+        if isinstance(blocktype, int):
+            ft = self.module.types[blocktype]
+            return len(ft.params), len(ft.results)
+        return 0, 1
+
+    def target(self, depth: int):
+        """(label, height, arity, drop) of a branch to `depth` from the current height."""
+        entry = self.ctrl[-1 - depth]
+        if entry.kind == "loop":
+            label, arity = entry.start, entry.nparams
+        else:
+            label, arity = entry.end, entry.nresults
+        if entry.kind == "func":          # RETURN keeps the top values: nothing to discard
+            return label, entry.height, arity, 0
+        return label, entry.height, arity, self.h - arity - entry.height
+
+    # ---- the walk ----
+    def run(self, body) -> None:
+        ft = self.ftype
+        ret = Label()
+        self.ctrl.append(_Ctrl("func", 0, 0, len(ft.results), end=ret))
+        dead = False
+        dead_depth = 0
+        for ins in body:
+            op = ins.op
+            if dead:
+                if op in (Op.BLOCK, Op.LOOP, Op.IF):
+                    dead_depth += 1
+                elif op == Op.END:
+                    if dead_depth:
+                        dead_depth -= 1
+                    else:
+                        self.end_block()
+                        dead = False
+                elif op == Op.ELSE and not dead_depth:
+                    self.else_arm(reachable=False)
+                    dead = False
+                continue
+            dead = self.instr(ins)
+
+    def end_block(self) -> None:
+        entry = self.ctrl.pop()
+        if entry.kind == "if":
+            self.place(entry.else_)
+        if entry.kind != "loop":
+            self.place(entry.end)
+        self.h = entry.height + entry.nresults
+        if entry.kind == "func":
+            self.emit(RETURN, entry.nresults)
+
+    def else_arm(self, reachable: bool, offset=None) -> None:
+        entry = self.ctrl[-1]
+        if reachable:
+            self.emit(JUMP, entry.end, offset, cost=0)
+        self.place(entry.else_)
+        entry.else_ = Label()          # `end` places it too: harmless (same pc as `end`)
+        self.h = entry.height + entry.nparams
+
+    def branch(self, depth: int, offset) -> None:
+        label, height, arity, drop = self.target(depth)
+        if drop:
+            self.emit(BR_ADJ, (label, height, arity), offset)
+        else:
+            self.emit(JUMP, label, offset)
+
+    def instr(self, ins) -> bool:
+        """Lower one reachable instruction; True when the code after it is dead."""
+        op, imm, offset = ins.op, ins.imm, ins.offset
+        emit = self.emit
+        if op == Op.LOCAL_GET:
+            emit(LGET, imm[0], offset)
+            self.h += 1
+        elif op == Op.LOCAL_SET:
+            emit(LSET, imm[0], offset)
+            self.h -= 1
+        elif op == Op.LOCAL_TEE:
+            emit(LTEE, imm[0], offset)
+        elif op in (Op.I32_CONST, Op.I64_CONST, Op.V128_CONST):
+            emit(CONST, imm[0], offset)
+            self.h += 1
+        elif op == Op.F32_CONST:
+            from ..numerics.floats import f32_from_bits
+            emit(CONST, f32_from_bits(imm[0]), offset)
+            self.h += 1
+        elif op == Op.F64_CONST:
+            from ..numerics.floats import f64_from_bits
+            emit(CONST, f64_from_bits(imm[0]), offset)
+            self.h += 1
+        elif op == Op.GLOBAL_GET:
+            emit(GGET, imm[0], offset)
+            self.h += 1
+        elif op == Op.GLOBAL_SET:
+            emit(GSET, imm[0], offset)
+            self.h -= 1
+        elif op in _INLINE:
+            emit(_INLINE[op], None, offset)
+            self.h += len(INFO[op].sig[1]) - len(INFO[op].sig[0])
+        elif op in _F64_ARITH:
+            emit(_F64_ARITH[op], self.numeric[op], offset)
+            self.h += len(INFO[op].sig[1]) - len(INFO[op].sig[0])
+        elif op == Op.BLOCK:
+            np, nr = self.block_arity(imm[0])
+            self.ctrl.append(_Ctrl("block", self.h - np, np, nr, end=Label()))
+        elif op == Op.LOOP:
+            np, nr = self.block_arity(imm[0])
+            start = Label()
+            self.place(start)
+            self.ctrl.append(_Ctrl("loop", self.h - np, np, nr, start=start))
+        elif op == Op.IF:
+            np, nr = self.block_arity(imm[0])
+            self.h -= 1
+            entry = _Ctrl("if", self.h - np, np, nr, end=Label(), else_=Label())
+            self.ctrl.append(entry)
+            emit(IFZ, entry.else_, offset)
+        elif op == Op.ELSE:
+            self.else_arm(reachable=True, offset=offset)
+        elif op == Op.END:
+            self.end_block()
+        elif op == Op.BR:
+            self.branch(imm[0], offset)
+            return True
+        elif op == Op.BR_IF:
+            self.h -= 1
+            label, height, arity, drop = self.target(imm[0])
+            if drop:
+                emit(BR_IF_ADJ, (label, height, arity), offset)
+            else:
+                emit(BR_IF, label, offset)
+        elif op == Op.BR_TABLE:
+            self.h -= 1
+            entries = []
+            for depth in tuple(imm[0]) + (imm[1],):
+                label, height, arity, drop = self.target(depth)
+                entries.append((label, height if drop else -1, arity))
+            emit(BR_TABLE, (tuple(entries[:-1]), entries[-1]), offset)
+            return True
+        elif op == Op.RETURN:
+            emit(RETURN, len(self.ftype.results), offset)
+            return True
+        elif op == Op.UNREACHABLE:
+            emit(UNREACHABLE, None, offset)
+            return True
+        elif op == Op.NOP:
+            pass
+        elif op == Op.CALL:
+            ft = self.func_types[imm[0]]
+            emit(CALL, imm[0], offset)
+            self.h += len(ft.results) - len(ft.params)
+        elif op == Op.CALL_INDIRECT:
+            ft = self.module.types[imm[0]]
+            emit(CALL_INDIRECT, (ft, imm[1]), offset)
+            self.h += len(ft.results) - len(ft.params) - 1
+        elif op == Op.DROP:
+            emit(DROP, None, offset)
+            self.h -= 1
+        elif op in (Op.SELECT, Op.SELECT_T):
+            emit(SELECT, None, offset)
+            self.h -= 2
+        elif op == Op.REF_NULL:
+            emit(CONST, None, offset)
+            self.h += 1
+        elif op == Op.REF_IS_NULL:
+            emit(REF_IS_NULL, None, offset)
+        elif op == Op.REF_FUNC:
+            emit(REF_FUNC, imm[0], offset)
+            self.h += 1
+        elif op in _MISC_BY_OP:
+            arg = _MISC_ARG[INFO[op].imm](imm)
+            emit(MISC, (_MISC_BY_OP[op], arg), offset)
+            pops, pushes = _MISC_EFFECT[op]
+            self.h += pushes - pops
+        else:
+            self.other(op, imm, offset)
+        return False
+
+    def other(self, op, imm, offset) -> None:
+        """Memory accesses, numeric instructions (scalar and SIMD) and SIMD lane instructions."""
+        info = INFO[op]
+        emit = self.emit
+        name = info.name
+        kind = info.imm
+        if info.sig is None:
+            raise WasmError(f"cannot lower instruction {name}")
+        self.h += len(info.sig[1]) - len(info.sig[0])
+        if kind == Imm.MEMARG:
+            _align, mem_offset, memidx = imm
+            if name in H.LOADS:
+                fn = H.LOADS[name]
+                if memidx:
+                    emit(MISC, (H.load_mem, (fn, mem_offset, memidx)), offset)
+                elif name == "i32.load":
+                    emit(I32_LOAD, mem_offset, offset)
+                else:
+                    emit(LOAD, (fn, mem_offset), offset)
+            else:
+                fn = H.STORES[name]
+                if memidx:
+                    emit(MISC, (H.store_mem, (fn, mem_offset, memidx)), offset)
+                elif name == "i32.store":
+                    emit(I32_STORE, mem_offset, offset)
+                else:
+                    emit(STORE, (fn, mem_offset), offset)
+            return
+        if kind == Imm.MEMARG_LANE:
+            _align, mem_offset, memidx, lane = imm
+            if name in H.LANE_LOADS:
+                fn = H.lane_loader(H.LANE_LOADS[name])
+                emit(MISC, (H.load_lane, (fn, mem_offset, memidx, lane)), offset)
+            else:
+                fn = H.lane_storer(H.LANE_STORES[name])
+                emit(MISC, (H.store_lane, (fn, mem_offset, memidx, lane)), offset)
+            return
+        nparams = len(info.sig[0])
+        if kind == Imm.LANE:
+            fn = _simd_function(name)
+            lane = imm[0]
+            if nparams == 1:
+                emit(NUM1, lambda v, _f=fn, _l=lane: _f(v, _l), offset)
+            else:
+                emit(NUM2, lambda v, x, _f=fn, _l=lane: _f(v, x, _l), offset)
+            return
+        if kind == Imm.SHUFFLE:
+            fn = _simd_function(name)
+            lanes = tuple(imm[0])
+            emit(NUM2, lambda a, b, _f=fn, _l=lanes: _f(a, b, _l), offset)
+            return
+        fn = self.numeric.get(op)
+        if fn is None:
+            from ..numerics import simd
+            fn = simd.SIMD_OPS.get(op)
+        if fn is None or kind != Imm.NONE:
+            raise WasmError(f"cannot lower instruction {name}: no semantics in numerics")
+        emit((NUM1, NUM2, NUM3)[nparams - 1], fn, offset)
+
+
+def _simd_function(name: str):
+    """The function `numerics.simd.<name>` of a lane-immediate SIMD instruction."""
+    from ..numerics import simd
+    fn = getattr(simd, name.replace(".", "_"), None)
+    if fn is None:
+        raise WasmError(f"cannot lower instruction {name}: no semantics in numerics.simd")
+    return fn
+
+
+def _fuse(prev: list, op: int, imm):
+    """The superinstruction for `prev` followed by `op`, or None.  Every fused op does exactly
+    what its parts did in order, so stack heights and trap behaviour are unchanged."""
+    p = prev[0]
+    pimm = prev[1]
+    if op == LGET:
+        if p == LGET:
+            return LGET2, (pimm, imm)
+        if p == LSET and pimm == imm:
+            return LTEE, imm
+    elif op == CONST:
+        if p == LGET:
+            return LGET_CONST, (pimm, imm)
+    elif op == LSET:
+        if p == LGET_ADDI:
+            return LADDI_SET, (pimm[0], pimm[1], imm)
+        if p == LGET:
+            return LCOPY, (pimm, imm)
+        if p == CONST:
+            return LCONST_SET, (pimm, imm)
+    elif op in _F64_FORMS:
+        local_form, const_form, locals_form = _F64_FORMS[op]
+        if p == LGET:
+            return local_form, (pimm, imm)
+        if p == CONST and type(pimm) is float:
+            return const_form, (pimm, imm)
+        if p == LGET2:
+            return locals_form, (pimm[0], pimm[1], imm)
+    elif op in _KFORM:
+        if p == CONST and type(pimm) is int:
+            fused, mask = _KFORM[op]
+            return fused, pimm if mask is None else pimm & mask
+    if op == I32_ADD or op == I32_SUB:
+        if p == LGET_CONST and type(pimm[1]) is int:
+            return LGET_ADDI, (pimm[0], pimm[1] if op == I32_ADD else -pimm[1])
+        if p == CONST and type(pimm) is int:
+            return I32_ADDI, pimm if op == I32_ADD else -pimm
+        if p == LGET2 and op == I32_ADD:
+            return LGET2_ADD, pimm
+    elif op == I32_LOAD:
+        if p == LGET:
+            return LGET_LOAD, (pimm, imm)
+    elif op == NUM2:
+        if p == LGET:
+            return LGET_NUM2, (pimm, imm)
+        if p == CONST:
+            return CONST_NUM2, (pimm, imm)
+    elif op == BR_IF:
+        if p == I32_EQZ:
+            return IFZ, imm
+        if p in _CMP_BRANCH:
+            return _CMP_BRANCH[p], imm
+    elif op == IFZ:
+        if p == I32_EQZ:
+            return BR_IF, imm
+        if p in _CMP_NEGATED:
+            return _CMP_NEGATED[p], imm
+    return None

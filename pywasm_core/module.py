@@ -1,0 +1,104 @@
+"""`Module`: a decoded and validated module, ready to instantiate any number of times.
+
+Decoding and validation happen eagerly in the constructor, so `Module(...)` is the single point where
+bad input is rejected.  Function bodies are lowered (exec/lower.py) once per module, at first call by
+default, and the lowered code is shared by every instance.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .engine import Engine
+from .errors import WasmError
+from .types import ExportType, ImportType
+
+
+class Module:
+    def __init__(self, engine: Engine, wasm: bytes | bytearray | str):
+        if not isinstance(engine, Engine):
+            raise TypeError(f"expected an Engine, got {type(engine).__name__}")
+        self._init(engine, _parse(wasm))
+
+    @classmethod
+    def from_syntax(cls, engine: Engine, syntax, validate: bool = True) -> "Module":
+        """Wrap an already decoded/parsed `syntax.Module` (validated here unless told otherwise)."""
+        self = object.__new__(cls)
+        if validate:
+            from .valid.validate import validate_module
+            validate_module(syntax)
+        self._init(engine, syntax)
+        return self
+
+    def _init(self, engine: Engine, syntax) -> None:
+        self.engine = engine
+        self.syntax = syntax
+        self._codes: list = [None] * len(syntax.funcs)
+        self._func_types = [syntax.types[i] for i in syntax.func_type_indices()]
+
+    @classmethod
+    def from_file(cls, engine: Engine, path: str | os.PathLike) -> "Module":
+        path = os.fspath(path)
+        with open(path, "rb") as f:
+            raw = f.read()
+        if path.endswith((".wat", ".wast")):
+            try:
+                return cls(engine, raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                from .errors import ParseError
+                raise ParseError("malformed UTF-8 encoding", path) from None
+        return cls(engine, raw)
+
+    @staticmethod
+    def validate(engine: Engine, wasm: bytes | bytearray | str) -> None:
+        """Raise DecodeError/ParseError/ValidationError if `wasm` is not a valid module."""
+        _parse(wasm)
+
+    @property
+    def name(self) -> str | None:
+        return self.syntax.names.module
+
+    @property
+    def imports(self) -> list[ImportType]:
+        out = []
+        for imp in self.syntax.imports:
+            ty = self.syntax.types[imp.desc] if imp.kind == "func" else imp.desc
+            out.append(ImportType(imp.module, imp.name, ty))
+        return out
+
+    @property
+    def exports(self) -> list[ExportType]:
+        syntax = self.syntax
+        spaces = {"func": self._func_types, "table": syntax.all_tables(),
+                  "memory": syntax.all_memories(), "global": syntax.all_globals()}
+        return [ExportType(e.name, spaces[e.kind][e.index]) for e in syntax.exports]
+
+    def _lowered(self, defined_index: int):
+        """The lowered code of defined function `defined_index` (lowered once, then cached)."""
+        code = self._codes[defined_index]
+        if code is None:
+            from .exec.lower import lower_function
+            code = lower_function(self.syntax, defined_index, self._func_types)
+            self._codes[defined_index] = code
+        return code
+
+    def serialize(self) -> bytes:
+        raise WasmError("serialize is not supported by pywasm-core")
+
+    def __repr__(self) -> str:
+        return f"<Module {self.name or ''} funcs={len(self.syntax.funcs)}>"
+
+
+def _parse(wasm):
+    """bytes -> decode, str -> text parser; then validate.  Returns the syntax.Module."""
+    if isinstance(wasm, str):
+        from .text import parse_module
+        syntax = parse_module(wasm)
+    elif isinstance(wasm, (bytes, bytearray, memoryview)):
+        from .binary.decode import decode_module
+        syntax = decode_module(bytes(wasm))
+    else:
+        raise TypeError(f"expected bytes or str, got {type(wasm).__name__}")
+    from .valid.validate import validate_module
+    validate_module(syntax)
+    return syntax
