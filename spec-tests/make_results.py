@@ -1,0 +1,75 @@
+"""Write spec-tests/RESULTS.md: per-script counts for the scope lists, with every failure's reason.
+
+Run from the repository root: `python spec-tests/make_results.py [--frontend auto|json|text]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from spec_paths import resolve, scope, testsuite_root  # noqa: E402
+
+from pywasm_core.script.adapter import PywasmCoreAdapter  # noqa: E402
+from pywasm_core.script.runner import run_file  # noqa: E402
+
+LISTS = [("WebAssembly 2.0 core", "SCOPE-2.0-core.txt"), ("WebAssembly 2.0 SIMD", "SCOPE-2.0-simd.txt")]
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frontend", choices=["auto", "json", "text"], default="auto")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    options = parser.parse_args()
+    started = time.perf_counter()
+    out = ["# Spec test results", "",
+           f"Generated {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC} at commit "
+           f"{commit()} by `python spec-tests/make_results.py --frontend {options.frontend}`, from "
+           f"the testsuite in `{testsuite_root().name}` (WebAssembly/testsuite a810159).", ""]
+    details: list[str] = []
+    for title, list_name in LISTS:
+        rows, totals = [], [0, 0, 0]
+        for entry in scope(list_name):
+            path = resolve(entry)
+            if path is None:
+                rows.append(f"| {Path(entry).name} | missing | | | |")
+                continue
+            result = run_file(path, PywasmCoreAdapter(), frontend=options.frontend,
+                              timeout=options.timeout)
+            print(f"{result.name}: {result.counts()}", file=sys.stderr)
+            for i, value in enumerate((result.passed, result.failed, result.skipped)):
+                totals[i] += value
+            rows.append(f"| {result.name} | {result.passed} | {result.failed} | {result.skipped} | "
+                        f"{result.frontend} |")
+            if result.failed or result.skipped or result.notes:
+                details += ["", "```", result.report(max_failures=20), "```"]
+        out += [f"## {title} ({list_name})", "",
+                f"Total: {totals[0]} passed, {totals[1]} failed, {totals[2]} skipped "
+                f"in {len(rows)} scripts.", "",
+                "| script | passed | failed | skipped | front end |", "|---|---|---|---|---|"]
+        out += rows + [""]
+    out += ["## Failures, skips and notes", ""]
+    out += details if details else ["None."]
+    out += ["", f"(Run time {time.perf_counter() - started:.0f} s.)"]
+    (HERE / "RESULTS.md").write_text("\n".join(out) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

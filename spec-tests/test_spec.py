@@ -1,0 +1,35 @@
+"""One test per official testsuite script in scope: each must run with zero failures.
+
+Select with `-m simd` / `-m "not simd"`; `--wast-frontend json` forces wasm-tools' front end.
+A failing test's message lists every failed command (line, command, why).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import spec_paths
+
+from pywasm_core.script.adapter import PywasmCoreAdapter
+from pywasm_core.script.runner import run_file
+
+CORE = spec_paths.scope("SCOPE-2.0-core.txt")
+SIMD = spec_paths.scope("SCOPE-2.0-simd.txt")
+PARAMS = [pytest.param(e, id=os.path.basename(e), marks=pytest.mark.spec) for e in CORE] + \
+         [pytest.param(e, id=os.path.basename(e), marks=[pytest.mark.spec, pytest.mark.simd])
+          for e in SIMD]
+
+
+@pytest.mark.parametrize("entry", PARAMS)
+def test_script(entry: str, wast_options: dict) -> None:
+    path = spec_paths.resolve(entry)
+    if path is None:
+        message = (f"{entry} not found under {spec_paths.testsuite_root()}: set WASM_TESTSUITE "
+                   "to a clone of https://github.com/WebAssembly/testsuite at a810159")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    result = run_file(path, PywasmCoreAdapter(), frontend=wast_options["frontend"],
+                      timeout=wast_options["timeout"])
+    assert result.failed == 0, "\n" + result.report(max_failures=60)
