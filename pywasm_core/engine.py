@@ -33,7 +33,8 @@ class Config:
         if not isinstance(self.max_call_depth, int) or self.max_call_depth < 1:
             raise WasmError(f"max_call_depth must be a positive int, got {self.max_call_depth!r}")
         if self.compilation_mode not in _MODES:
-            raise WasmError(f"compilation_mode must be one of {_MODES}, got {self.compilation_mode!r}")
+            raise WasmError(f"compilation_mode must be one of {_MODES}, "
+                            f"got {self.compilation_mode!r}")
         if self.tier not in _TIERS:
             raise WasmError(f"tier must be one of {_TIERS}, got {self.tier!r}")
 

@@ -263,7 +263,8 @@ def memory_size(S, inst, memidx):
 
 
 def memory_grow(S, inst, memidx):
-    S[-1] = inst.memories[memidx].grow_pages(S[-1]) & M32
+    memory = inst.memories[memidx]
+    S[-1] = memory.grow_pages(S[-1]) & (M64 if memory.ty.is_64 else M32)
 
 
 def memory_init(S, inst, arg):
@@ -327,7 +328,8 @@ def table_size(S, inst, tableidx):
 
 def table_grow(S, inst, tableidx):
     n = S.pop()
-    S[-1] = inst.tables[tableidx].grow_elems(n, S[-1]) & M32
+    table = inst.tables[tableidx]
+    S[-1] = table.grow_elems(n, S[-1]) & (M64 if table.ty.is_64 else M32)
 
 
 def table_fill(S, inst, tableidx):

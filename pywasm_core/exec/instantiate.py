@@ -28,7 +28,8 @@ def instantiate(store, module, imports: list, instance) -> None:
     funcs, tables, memories, globals_ = (instance.funcs, instance.tables, instance.memories,
                                          instance.globals)
     for imp, ext in zip(syntax.imports, imports):
-        {"func": funcs, "table": tables, "memory": memories, "global": globals_}[imp.kind].append(ext)
+        by_kind = {"func": funcs, "table": tables, "memory": memories, "global": globals_}
+        by_kind[imp.kind].append(ext)
     first_defined = len(funcs)
     for i, defn in enumerate(syntax.funcs):
         funcs.append(Func._wasm(store, instance, first_defined + i, syntax.types[defn.type_index],
@@ -46,6 +47,8 @@ def instantiate(store, module, imports: list, instance) -> None:
 
     spaces = {"func": funcs, "table": tables, "memory": memories, "global": globals_}
     for export in syntax.exports:
+        if export.kind not in spaces:
+            raise WasmError(f"unsupported export kind {export.kind!r} (WebAssembly 3.0)")
         item = spaces[export.kind][export.index]
         instance.export_names.append(export.name)
         instance.export_items.append(item)

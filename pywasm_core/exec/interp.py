@@ -1,7 +1,7 @@
 """The interpreter: runs lowered code (exec/lower.py) in one loop with an explicit frame stack.
 
-- A wasm -> wasm call pushes `(func, return pc, locals, operand stack)` on `frames` and switches the
-  loop's locals; no Python recursion happens per wasm call, so the depth limit is exact:
+- A wasm -> wasm call pushes `(func, return pc, locals, operand stack, code)` on `frames` and
+  switches the loop's locals; no Python recursion happens per wasm call, so the depth limit is exact:
   `Config.max_call_depth` wasm frames (counted across host -> wasm re-entry through
   `store._depth`), then `Exhausted` ("call stack exhausted").
 - Host functions are plain Python calls.  A Python exception raised by one propagates unchanged,
@@ -111,7 +111,7 @@ def run(store, func, args, max_depth):
                     a += c.zeros
                     if len(frames) >= limit:
                         raise Exhausted(STACK_OVERFLOW)
-                    frames.append((func, pc, L, S))
+                    frames.append((func, pc, L, S, instrs))
                     func = f
                     L = a
                     S = []
@@ -129,17 +129,15 @@ def run(store, func, args, max_depth):
                         return S[-imm:] if imm else []
                     if imm == 1:
                         v = S[-1]
-                        func, pc, L, S = frames.pop()
+                        func, pc, L, S, instrs = frames.pop()
                         S.append(v)
                     elif imm:
                         a = S[-imm:]
-                        func, pc, L, S = frames.pop()
+                        func, pc, L, S, instrs = frames.pop()
                         S += a
                     else:
-                        func, pc, L, S = frames.pop()
-                    c = func.code
-                    instrs = c.instrs
-                    #F costs = c.costs
+                        func, pc, L, S, instrs = frames.pop()
+                    #F costs = func.code.costs
                     if func.instance is not inst:
                         inst = func.instance
                         funcs = inst.funcs
@@ -394,17 +392,21 @@ def run(store, func, args, max_depth):
                         S[h:] = S[-a:]
                     else:
                         del S[h:]
-            elif op == @CALL_INDIRECT:
-                ft, t = imm
-                i = S.pop()
-                elements = inst.tables[t].elements
-                if i >= len(elements):
-                    raise Trap(TABLE_OUT_OF_BOUNDS, f"undefined element {i}")
-                f = elements[i]
-                if f is None:
-                    raise Trap(INDIRECT_CALL_TO_NULL, f"uninitialized element {i}")
-                if f.ftype is not ft and f.ftype != ft:
-                    raise Trap(BAD_SIGNATURE)
+            elif op <= @RETURN_CALL_INDIRECT:  # CALL_INDIRECT, RETURN_CALL, RETURN_CALL_INDIRECT
+                if op == @RETURN_CALL:
+                    f = funcs[imm]
+                    ft = f.ftype
+                else:
+                    ft, t = imm
+                    i = S.pop()
+                    elements = inst.tables[t].elements
+                    if i >= len(elements):
+                        raise Trap(TABLE_OUT_OF_BOUNDS, f"undefined element {i}")
+                    f = elements[i]
+                    if f is None:
+                        raise Trap(INDIRECT_CALL_TO_NULL, f"uninitialized element {i}")
+                    if f.ftype is not ft and f.ftype != ft:
+                        raise Trap(BAD_SIGNATURE)
                 c = f.code
                 if c is None:
                     if f.host is not None:
@@ -433,9 +435,12 @@ def run(store, func, args, max_depth):
                 else:
                     a = []
                 a += c.zeros
-                if len(frames) >= limit:
-                    raise Exhausted(STACK_OVERFLOW)
-                frames.append((func, pc, L, S))
+                if op == @CALL_INDIRECT:
+                    if len(frames) >= limit:
+                        raise Exhausted(STACK_OVERFLOW)
+                    frames.append((func, pc, L, S, instrs))
+                # a tail call (RETURN_CALL*) replaces the current frame instead; a host callee
+                # was called above and the RETURN lowered after the tail call returns its results
                 func = f
                 L = a
                 S = []
@@ -504,7 +509,7 @@ def _build(metered: bool):
 def _backtrace(func, pc: int, frames: list) -> list[Frame]:
     """Wasm frames innermost first; `pc` is the pc after the current op (the op that failed)."""
     out = [_frame(func, pc - 1)]
-    for f, p, _L, _S in reversed(frames):
+    for f, p, _L, _S, _instrs in reversed(frames):
         out.append(_frame(f, p - 1))
     return out
 

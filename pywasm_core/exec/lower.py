@@ -41,7 +41,8 @@ I64_EQZ I64_EQ I64_NE
 F64_MUL F64_ADD F64_SUB F64_MUL_L F64_ADD_L F64_SUB_L F64_MUL_K F64_ADD_K F64_SUB_K
 F64_MUL_LL F64_ADD_LL F64_SUB_LL F64_GT F64_LT F64_GE F64_LE F64_EQ F64_NE
 I32_SHLI I32_SHRUI I32_ANDI I32_ROTLI I64_SHLI I64_SHRUI
-SELECT BR_ADJ BR_IF_ADJ BR_TABLE CALL_INDIRECT MISC REF_IS_NULL REF_FUNC UNREACHABLE NUM3
+SELECT BR_ADJ BR_IF_ADJ BR_TABLE CALL_INDIRECT RETURN_CALL RETURN_CALL_INDIRECT MISC
+REF_IS_NULL REF_FUNC UNREACHABLE NUM3
 """.split()
 OPS: dict[str, int] = {name: i for i, name in enumerate(_NAMES)}
 globals().update(OPS)
@@ -56,7 +57,7 @@ _CMP_NEGATED = {I32_LT_S: BR_GE_S, I32_GE_S: BR_LT_S, I32_LT_U: BR_GE_U, I32_GE_
 BRANCH_OPS = {BR_IF, JUMP, IFZ, *_CMP_BRANCH.values()}   # imm is a Label
 BRANCH_ADJ_OPS = {BR_ADJ, BR_IF_ADJ}                 # imm is (Label, height, arity)
 
-# Wasm integer ops the loop executes inline (trivial, exact: mask / compare only).
+# Wasm ops the loop executes inline (trivially exact: integer mask/shift, comparisons).
 _INLINE = {
     Op.I32_ADD: I32_ADD, Op.I32_SUB: I32_SUB, Op.I32_MUL: I32_MUL, Op.I32_AND: I32_AND,
     Op.I32_OR: I32_OR, Op.I32_XOR: I32_XOR, Op.I32_SHL: I32_SHL, Op.I32_SHR_U: I32_SHR_U,
@@ -75,11 +76,16 @@ _INLINE = {
 # op); a NaN result is recomputed by the numerics function in the immediate, which owns the NaN
 # rules.  Variants take the right operand from a local (_L), a constant (_K) or both from locals.
 _F64_ARITH = {Op.F64_ADD: F64_ADD, Op.F64_SUB: F64_SUB, Op.F64_MUL: F64_MUL}
-_F64_FORMS = {F64_ADD: (F64_ADD_L, F64_ADD_K, F64_ADD_LL), F64_SUB: (F64_SUB_L, F64_SUB_K, F64_SUB_LL),
+_F64_FORMS = {F64_ADD: (F64_ADD_L, F64_ADD_K, F64_ADD_LL),
+              F64_SUB: (F64_SUB_L, F64_SUB_K, F64_SUB_LL),
               F64_MUL: (F64_MUL_L, F64_MUL_K, F64_MUL_LL)}
 # Binary ops with a constant right operand: the fused op and how the constant is reduced.
 _KFORM = {I32_SHL: (I32_SHLI, 31), I32_SHR_U: (I32_SHRUI, 31), I32_ROTL: (I32_ROTLI, 31),
           I64_SHL: (I64_SHLI, 63), I64_SHR_U: (I64_SHRUI, 63), I32_AND: (I32_ANDI, None)}
+
+# 3.0 instructions, looked up softly so that the engine does not depend on the table's 3.0 rows
+_RETURN_CALL = getattr(Op, "RETURN_CALL", -1)
+_RETURN_CALL_INDIRECT = getattr(Op, "RETURN_CALL_INDIRECT", -1)
 
 _MISC_BY_OP = {
     Op.TABLE_GET: H.table_get, Op.TABLE_SET: H.table_set, Op.TABLE_SIZE: H.table_size,
@@ -358,6 +364,15 @@ class _Lowerer:
             ft = self.module.types[imm[0]]
             emit(CALL_INDIRECT, (ft, imm[1]), offset)
             self.h += len(ft.results) - len(ft.params) - 1
+        elif op == _RETURN_CALL or op == _RETURN_CALL_INDIRECT:
+            # tail calls (3.0): the callee replaces this frame; a RETURN follows for host
+            # callees, whose results land on this frame's stack
+            if op == _RETURN_CALL:
+                emit(RETURN_CALL, imm[0], offset)
+            else:
+                emit(RETURN_CALL_INDIRECT, (self.module.types[imm[0]], imm[1]), offset)
+            emit(RETURN, len(self.ftype.results), offset, cost=0)
+            return True
         elif op == Op.DROP:
             emit(DROP, None, offset)
             self.h -= 1

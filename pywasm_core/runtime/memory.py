@@ -10,6 +10,8 @@ from __future__ import annotations
 from ..errors import WasmError
 from ..types import MAX_PAGES_32, PAGE_SIZE, Limits, MemoryType
 
+MAX_PAGES_64 = 1 << 48      # memory64 (3.0): 2**64 bytes of 64 KiB pages
+
 
 class Memory:
     __slots__ = ("store", "ty", "data", "max_pages")
@@ -18,14 +20,16 @@ class Memory:
         if not isinstance(ty, MemoryType):
             raise TypeError(f"expected a MemoryType, got {type(ty).__name__}")
         limits = ty.limits
-        cap = MAX_PAGES_32
+        cap = MAX_PAGES_64 if ty.is_64 else MAX_PAGES_32
         if limits.min > cap or (limits.max is not None and limits.max > cap):
-            raise WasmError("memory size must be at most 65536 pages (4GiB)")
+            raise WasmError("memory size must be at most 65536 pages (4GiB)" if not ty.is_64
+                            else "memory size must be at most 2**48 pages")
         if limits.max is not None and limits.max < limits.min:
             raise WasmError("size minimum must not be greater than maximum")
         size = limits.min * PAGE_SIZE
         if 0 <= store.limit_memory_size < size:
-            raise WasmError("resource limit exceeded: memory minimum is larger than the store limit")
+            raise WasmError("resource limit exceeded: "
+                            "memory minimum is larger than the store limit")
         store._count("memories")
         self.store = store
         self.ty = ty
@@ -97,7 +101,8 @@ class Memory:
         value = bytes(value)
         end = start + len(value)
         if start < 0 or end > len(self.data):
-            raise IndexError(f"write [{start}, {end}) out of bounds of memory of {len(self.data)} bytes")
+            raise IndexError(f"write [{start}, {end}) out of bounds of memory of "
+                             f"{len(self.data)} bytes")
         self.data[start:end] = value
         return len(value)
 

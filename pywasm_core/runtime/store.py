@@ -33,7 +33,8 @@ class Store:
         return self._data
 
     def set_fuel(self, fuel: int) -> None:
-        """Meter execution from now on: one unit per executed wasm instruction (see exec/interp.py)."""
+        """Meter execution from now on: one unit per executed wasm instruction
+        (see exec/interp.py)."""
         if isinstance(fuel, bool) or not isinstance(fuel, int) or fuel < 0:
             raise WasmError(f"fuel must be a non-negative int, got {fuel!r}")
         self._fuel = fuel

@@ -57,7 +57,8 @@ class Table:
 
     # ---- public API ----
     def type(self, store=None) -> TableType:
-        return TableType(self.ty.element, Limits(len(self.elements), self.ty.limits.max), self.ty.is_64)
+        limits = Limits(len(self.elements), self.ty.limits.max)
+        return TableType(self.ty.element, limits, self.ty.is_64)
 
     def size(self, store=None) -> int:
         return len(self.elements)
