@@ -1,15 +1,21 @@
 """syntax.Module -> bytes: the binary format (spec chapter 5), written canonically.
 
-Canonical here means what `wasm-tools parse` produces: minimal LEB128s, empty sections left out,
-locals compressed into runs, each element segment in the most compact of its eight encodings.
-So a module decoded from a canonical binary encodes back to the same bytes, and any module
-decoded from any binary encodes to bytes that decode back to an equal module.
+Canonical here means minimal LEB128s, empty sections left out, locals compressed into runs, and
+each element segment in the most compact of its eight encodings that keeps `Elem.func_indices`.
+That is what `wasm-tools parse` writes, except that it keeps an explicit `(table 0)` as the
+longer form 2.  Any decoded module encodes to bytes that decode back to an equal module (byte
+offsets aside); a canonical binary comes back byte for byte.  Custom sections go back after the
+section `Custom.after` names; when that section would be empty it is written empty, so the
+placement survives the round trip.
 
 Instructions are written generically from `opcodes.INFO` by immediate kind, so every row of the
-instruction table (SIMD included) is encodable without code here.
+instruction table (SIMD included) is encodable without code here.  WebAssembly 3.0 modules are
+covered too: `(ref null? ht)` types, recursion groups and subtypes, struct/array types, tags,
+table initialisers, and the 3.0 immediates (casts, br_on_cast, try_table).
 
 A `syntax.Module` that is not well formed (an immediate of the wrong shape, an out-of-range
-number) is a programming error, not a wasm error: it raises `ValueError`.
+number) is a programming error, not a wasm error: it raises `ValueError`.  Validity is not
+checked: an invalid module encodes as faithfully as a valid one.
 """
 
 from __future__ import annotations
@@ -18,16 +24,19 @@ import struct
 
 from ..opcodes import INFO, Imm, Op
 from ..syntax import Custom, Data, Elem, Func, Import, Instr, Module, Names
-from ..types import FUNCREF, GlobalType, Limits, MemoryType, TableType, ValType
+from ..types import (FUNCREF, HEAP_CODES, ArrayType, FieldType, FuncType, GlobalType, Limits,
+                     MemoryType, RefType, StructType, SubType, TableType, TagType, ValType)
 
 MAGIC = b"\x00asm"
 VERSION = b"\x01\x00\x00\x00"
 
-# Section ids in the order they must appear (spec 5.5.2): data count (12) sits before code (10).
-SECTION_ORDER = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 10, 11)
+# Section ids in the order they must appear (spec 5.5.2): data count (12) sits before code (10),
+# and the 3.0 tag section (13) between memory (5) and global (6).
+SECTION_ORDER = (1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11)
 _ORDER_POSITION = {section_id: position for position, section_id in enumerate(SECTION_ORDER)}
 
-_EXPORT_KIND = {"func": 0, "table": 1, "memory": 2, "global": 3}
+_EXPORT_KIND = {"func": 0, "table": 1, "memory": 2, "global": 3, "tag": 4}
+_PACKED = {"i8": 0x78, "i16": 0x77}
 _DATA_OPS = frozenset({Op.MEMORY_INIT, Op.DATA_DROP})
 
 
@@ -81,10 +90,56 @@ def vec(items) -> bytes:
     return u32(len(items)) + b"".join(items)
 
 
+def heap_type(heap: str | int) -> bytes:
+    """An abstract heap type's byte, or a type index as s33 (3.0)."""
+    if isinstance(heap, str):
+        return bytes([HEAP_CODES[heap]])
+    return sleb(heap)
+
+
 def valtype(t: ValType) -> bytes:
+    """One byte for numeric, vector and shorthand reference types; `(ref null? ht)` otherwise."""
     if not isinstance(t, ValType):
         raise ValueError(f"expected a ValType, got {t!r}")
+    if isinstance(t, RefType) and t.code in (0x63, 0x64):
+        return bytes([t.code]) + heap_type(t.heap)
     return bytes([t.code])
+
+
+def field_type(f: FieldType) -> bytes:
+    storage = bytes([_PACKED[f.storage]]) if isinstance(f.storage, str) else valtype(f.storage)
+    return storage + (b"\x01" if f.mutable else b"\x00")
+
+
+def composite_type(t) -> bytes:
+    if isinstance(t, FuncType):
+        return b"\x60" + vec(map(valtype, t.params)) + vec(map(valtype, t.results))
+    if isinstance(t, StructType):
+        return b"\x5f" + vec(map(field_type, t.fields))
+    if isinstance(t, ArrayType):
+        return b"\x5e" + field_type(t.field)
+    raise ValueError(f"not a composite type: {t!r}")
+
+
+def sub_type(t: SubType) -> bytes:
+    """2.0 form (just the composite type) when final without supertypes, else 0x4F / 0x50."""
+    if t.final and not t.supertypes:
+        return composite_type(t.composite)
+    return (b"\x4f" if t.final else b"\x50") + vec(map(u32, t.supertypes)) + \
+        composite_type(t.composite)
+
+
+def type_section(module: Module) -> bytes:
+    """Recursion groups of one type are written bare, larger ones as 0x4E vec(subtype)."""
+    groups = []
+    index = 0
+    for size in module.type_groups():
+        subtypes = [sub_type(module.subtype(x)) for x in range(index, index + size)]
+        groups.append(subtypes[0] if size == 1 else b"\x4e" + vec(subtypes))
+        index += size
+    if index != len(module.types):
+        raise ValueError("recursion groups do not cover the type section")
+    return vec(groups)
 
 
 def limits(lim: Limits, flags: int = 0, page_size_log2: int | None = None) -> bytes:
@@ -112,6 +167,10 @@ def memory_type(t: MemoryType) -> bytes:
     return limits(t.limits, flags, page)
 
 
+def tag_type(t: TagType) -> bytes:
+    return b"\x00" + u32(t.type_index)
+
+
 def global_type(t: GlobalType) -> bytes:
     return valtype(t.content) + (b"\x01" if t.mutable else b"\x00")
 
@@ -123,6 +182,23 @@ def _memarg(align: int, offset: int, memory: int) -> bytes:
     if memory:
         return u32(align | 0x40) + u32(memory) + u32(offset)
     return u32(align) + u32(offset)
+
+
+def _catch(clause) -> bytes:
+    """try_table catch clause: (kind, tag or None, label); kinds 0/1 carry a tag."""
+    kind, tag, label = clause
+    if kind in (0, 1):
+        return bytes([kind]) + u32(tag) + u32(label)
+    if kind in (2, 3):
+        return bytes([kind]) + u32(label)
+    raise ValueError(f"bad catch kind {kind!r}")
+
+
+def _ref_heap(t: ValType) -> bytes:
+    """The heap type of ref.null / a cast target."""
+    if isinstance(t, RefType):
+        return heap_type(t.heap)
+    raise ValueError(f"expected a reference type, got {t!r}")
 
 
 def _block_type(bt) -> bytes:
@@ -172,11 +248,23 @@ _IMM_WRITERS = {
     Imm.F32: lambda i: struct.pack("<I", i[0]),
     Imm.F64: lambda i: struct.pack("<Q", i[0]),
     Imm.SELECT_T: lambda i: vec(valtype(t) for t in i[0]),
-    Imm.REFTYPE: lambda i: valtype(i[0]),
+    Imm.REFTYPE: lambda i: _ref_heap(i[0]),
     Imm.V128: lambda i: _bytes16(i[0]),
     Imm.SHUFFLE: lambda i: _lanes(i[0]),
     Imm.LANE: lambda i: bytes([i[0]]),
     Imm.MEMARG_LANE: lambda i: _memarg(i[0], i[1], i[2]) + bytes([i[3]]),
+    # WebAssembly 3.0
+    Imm.TAG: lambda i: u32(i[0]),
+    Imm.TYPE: lambda i: u32(i[0]),
+    Imm.TYPE_TYPE: lambda i: u32(i[0]) + u32(i[1]),
+    Imm.STRUCT_FIELD: lambda i: u32(i[0]) + u32(i[1]),
+    Imm.ARRAY_FIXED: lambda i: u32(i[0]) + u32(i[1]),
+    Imm.TYPE_DATA: lambda i: u32(i[0]) + u32(i[1]),
+    Imm.TYPE_ELEM: lambda i: u32(i[0]) + u32(i[1]),
+    Imm.CAST: lambda i: _ref_heap(i[0]),          # nullability is in the opcode, see instr()
+    Imm.BR_ON_CAST: lambda i: bytes([int(i[1].nullable) | int(i[2].nullable) << 1])
+    + u32(i[0]) + _ref_heap(i[1]) + _ref_heap(i[2]),
+    Imm.TRY_TABLE: lambda i: _block_type(i[0]) + vec(_catch(c) for c in i[1]),
 }
 
 
@@ -189,11 +277,15 @@ def _opcode(op: int) -> bytes:
 def instr(ins: Instr) -> bytes:
     """One instruction: opcode (prefix + LEB128 sub-opcode for 0xFC/0xFD) then its immediates."""
     info = INFO.get(ins.op)
-    if info is None:
+    if info is None or info.imm not in _IMM_WRITERS:
         raise ValueError(f"unknown opcode {ins.op!r}")
+    op = ins.op
     try:
-        return _opcode(ins.op) + _IMM_WRITERS[info.imm](tuple(ins.imm))
-    except (IndexError, TypeError, ValueError, OverflowError, struct.error) as exc:
+        if info.imm is Imm.CAST and ins.imm[0].nullable:
+            op += 1                                   # ref.test/ref.cast null: the next opcode
+        return _opcode(op) + _IMM_WRITERS[info.imm](tuple(ins.imm))
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError, OverflowError,
+            struct.error) as exc:
         raise ValueError(f"cannot encode {info.name} with immediate {ins.imm!r}: {exc}") from None
 
 
@@ -212,10 +304,13 @@ def _section(section_id: int, payload: bytes) -> bytes:
 
 def _import(imp: Import) -> bytes:
     desc = imp.desc
-    if isinstance(desc, bool) or not isinstance(desc, (int, TableType, MemoryType, GlobalType)):
+    if isinstance(desc, bool) or \
+            not isinstance(desc, (int, TableType, MemoryType, GlobalType, TagType)):
         raise ValueError(f"bad import descriptor {desc!r}")
     if isinstance(desc, int):
         body = b"\x00" + u32(desc)
+    elif isinstance(desc, TagType):
+        body = b"\x04" + tag_type(desc)
     elif isinstance(desc, TableType):
         body = b"\x01" + table_type(desc)
     elif isinstance(desc, MemoryType):
@@ -309,7 +404,7 @@ def uses_data_count(module: Module) -> bool:
 
 
 # Sections that are a vector and so can be written empty.
-_VECTOR_SECTIONS = frozenset({1, 2, 3, 4, 5, 6, 7, 9, 10, 11})
+_VECTOR_SECTIONS = frozenset({1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13})
 
 
 def _sections(module: Module, keep_empty: set[int]) -> dict[int, bytes]:
@@ -319,16 +414,19 @@ def _sections(module: Module, keep_empty: set[int]) -> dict[int, bytes]:
     if 3 in out or 10 in out:                # function and code sections go together
         out[3] = out[10] = b"\x00"
     if module.types:
-        out[1] = vec(b"\x60" + vec(map(valtype, t.params)) + vec(map(valtype, t.results))
-                     for t in module.types)
+        out[1] = type_section(module)
     if module.imports:
         out[2] = vec(_import(imp) for imp in module.imports)
     if module.funcs:
         out[3] = vec(u32(f.type_index) for f in module.funcs)
     if module.tables:
-        out[4] = vec(table_type(t) for t in module.tables)
+        inits = list(module.table_inits) + [None] * (len(module.tables) - len(module.table_inits))
+        out[4] = vec(table_type(t) if init is None else b"\x40\x00" + table_type(t) + expr(init)
+                     for t, init in zip(module.tables, inits))
     if module.memories:
         out[5] = vec(memory_type(t) for t in module.memories)
+    if module.tags:
+        out[13] = vec(tag_type(t) for t in module.tags)
     if module.globals:
         out[6] = vec(global_type(g.type) + expr(g.init) for g in module.globals)
     if module.exports:
@@ -359,25 +457,32 @@ def _custom_position(custom: Custom) -> int:
 
 
 def encode_module(module: Module) -> bytes:
-    """The module's binary encoding (wasm 2.0, plus the limits flags of threads / memory64 /
-    custom page sizes where the types ask for them)."""
-    customs = list(module.customs)
+    """The module's binary encoding (2.0 forms wherever the module allows them; 3.0 forms,
+    including the threads / memory64 / custom page size limits flags, where it asks for them).
+    Raises ValueError, and only that, for a syntax tree that is not well formed."""
     try:
-        sections = _sections(module, {c.after for c in customs})
-    except KeyError as exc:
-        raise ValueError(f"cannot encode module: unknown kind {exc}") from None
+        return _encode(module)
+    except (AttributeError, IndexError, KeyError, OverflowError, TypeError,
+            UnicodeError, struct.error) as exc:
+        raise ValueError(f"cannot encode module: {type(exc).__name__}: {exc}") from None
+
+
+def _encode(module: Module) -> bytes:
+    customs = list(module.customs)
+    sections = _sections(module, {c.after for c in customs})
     if not any(c.name == "name" for c in customs):
         payload = name_section(module.names)
         if payload is not None:
             customs.append(Custom("name", payload, after=SECTION_ORDER[-1]))
     out = [MAGIC, VERSION]
-    pending = sorted(enumerate(customs), key=lambda ic: (_custom_position(ic[1]), ic[0]))
+    # stable sort: custom sections sharing a position keep their order
+    pending = sorted(customs, key=_custom_position)
     pending_index = 0
 
     def flush(up_to: int) -> None:
         nonlocal pending_index
-        while pending_index < len(pending) and _custom_position(pending[pending_index][1]) <= up_to:
-            custom = pending[pending_index][1]
+        while pending_index < len(pending) and _custom_position(pending[pending_index]) <= up_to:
+            custom = pending[pending_index]
             out.append(_section(0, name(custom.name) + bytes(custom.data)))
             pending_index += 1
 

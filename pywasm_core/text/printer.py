@@ -2,8 +2,9 @@
 
 One module field per line; a function's instructions follow flat (not folded), indented by
 nesting, with `;; label = @N` on each block and `(;@N;)` on each branch so targets are easy to
-follow.  Index comments `(;N;)` sit on every definition.  Names from `module.names` become `$ids`
-when they are valid identifiers and unique in their index space; otherwise the plain index is used.
+follow, and `(;=0.1;)` after each float constant so its value is easy to read.  Index comments
+`(;N;)` sit on every definition.  Names from `module.names` become `$ids` when they are valid
+identifiers and unique in their index space; otherwise the plain index is used.
 
 Everything printed parses back to the same module: float constants are hex floats or
 `nan:0x...` (exact bits, no decimal rounding), strings escape every byte outside printable ASCII,
@@ -11,13 +12,19 @@ and each element segment is written in the form (`func` indices or expressions) 
 to the same binary form.  What the text format cannot say is lost: custom sections (unless
 `custom_sections=True`, which writes them as `(@custom ...)` annotations that `wasm-tools parse`
 reads), and a data count section that no instruction needs.
+
+WebAssembly 3.0 modules print too (recursion groups, subtypes, struct/array types, tags, table
+initialisers, typed references, exception handling), in the same wasm-tools layout.
 """
 
 from __future__ import annotations
 
+import struct
+
 from ..opcodes import INFO, Imm, Op
 from ..syntax import Data, Elem, Func, Instr, Module
-from ..types import FUNCREF, FuncType, GlobalType, MemoryType, TableType, ValType
+from ..types import (FUNCREF, ArrayType, FieldType, FuncType, GlobalType, MemoryType, RefType,
+                     StructType, TableType, ValType)
 
 __all__ = ["print_module", "instr_text", "f32_text", "f64_text", "string_literal", "is_id"]
 
@@ -29,13 +36,22 @@ _IDCHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV
 
 # Where `(@custom ...)` goes, by the id of the section it follows (`Custom.after`).
 _CUSTOM_PLACE = {0: "(before first)", 1: "(after type)", 2: "(after import)", 3: "(after func)",
-                 4: "(after table)", 5: "(after memory)", 6: "(after global)",
+                 4: "(after table)", 5: "(after memory)", 13: "(after tag)", 6: "(after global)",
                  7: "(after export)", 8: "(after start)", 9: "(after elem)",
                  12: "(before code)", 10: "(after code)", 11: "(after data)"}
 
-_OPENERS = frozenset({Op.BLOCK, Op.LOOP, Op.IF})
-_BRANCHES = frozenset({Op.BR, Op.BR_IF})
-_STRUCTURE = _OPENERS | {Op.ELSE, Op.END}
+# Instructions that open a label, that separate parts of one (else, legacy catch), that close one.
+_OPENERS = frozenset(op for op in (Op.BLOCK, Op.LOOP, Op.IF, getattr(Op, "TRY", None),
+                                   getattr(Op, "TRY_TABLE", None)) if op is not None)
+_MIDDLES = frozenset(op for op in (Op.ELSE, getattr(Op, "CATCH", None),
+                                   getattr(Op, "CATCH_ALL", None)) if op is not None)
+_CLOSERS = frozenset(op for op in (Op.END, getattr(Op, "DELEGATE", None)) if op is not None)
+_BRANCHES = frozenset(op for op in (Op.BR, Op.BR_IF, getattr(Op, "BR_ON_NULL", None),
+                                    getattr(Op, "BR_ON_NON_NULL", None),
+                                    getattr(Op, "BR_ON_CAST", None),
+                                    getattr(Op, "BR_ON_CAST_FAIL", None)) if op is not None)
+_STRUCTURE = _OPENERS | _MIDDLES | _CLOSERS
+_CATCH_KEYWORDS = ("catch", "catch_ref", "catch_all", "catch_all_ref")
 
 
 # --- literals ----------------------------------------------------------------------------------
@@ -103,8 +119,16 @@ def _signed(value: int, bits: int) -> int:
 
 
 def _heap_type(t: ValType) -> str:
-    """`ref.null` takes the heap type: `func` / `extern`."""
+    """`ref.null` takes the heap type: `func`, `extern`, ... or a type index."""
+    if isinstance(t, RefType):
+        return str(t.heap)
     return t.name[:-3] if t.name.endswith("ref") else t.name
+
+
+def _catch_text(clause) -> str:
+    kind, tag, label = clause
+    keyword = _CATCH_KEYWORDS[kind]
+    return f" ({keyword} {tag} {label})" if kind < 2 else f" ({keyword} {label})"
 
 
 # --- instructions ------------------------------------------------------------------------------
@@ -150,7 +174,8 @@ def _block_type(bt, types: list[FuncType]) -> str:
 def _type_use(type_index: int, types: list[FuncType]) -> str:
     """`(type N) (param ...) (result ...)`; the inline part only when type N exists."""
     text = f"(type {type_index})"
-    if isinstance(type_index, int) and 0 <= type_index < len(types):
+    if isinstance(type_index, int) and 0 <= type_index < len(types) and \
+            isinstance(types[type_index], FuncType):
         ft = types[type_index]
         if ft.params:
             text += f" (param {' '.join(map(str, ft.params))})"
@@ -208,6 +233,22 @@ def _immediates(ins: Instr, info, refs: _Refs) -> str:
         return " i32x4" + "".join(f" {lane:#010x}" for lane in lanes)
     if kind is Imm.SHUFFLE:
         return "".join(f" {lane}" for lane in imm[0])
+    return _immediates_3(kind, imm, refs)
+
+
+def _immediates_3(kind: Imm, imm: tuple, refs: _Refs) -> str:
+    """The WebAssembly 3.0 immediate kinds."""
+    name = kind.name
+    if name in ("TAG", "TYPE"):
+        return f" {imm[0]}"
+    if name in ("TYPE_TYPE", "STRUCT_FIELD", "ARRAY_FIXED", "TYPE_DATA", "TYPE_ELEM"):
+        return f" {imm[0]} {imm[1]}"
+    if name == "CAST":
+        return f" {imm[0]}"
+    if name == "BR_ON_CAST":
+        return f" {imm[0]} {imm[1]} {imm[2]}"
+    if name == "TRY_TABLE":
+        return _block_type(imm[0], refs.types) + "".join(_catch_text(c) for c in imm[1])
     raise ValueError(f"no text form for immediate kind {kind}")
 
 
@@ -223,12 +264,34 @@ def instr_text(ins: Instr, refs: _Refs = _NO_NAMES) -> str:
         raise ValueError(f"cannot print {info.name} with immediate {ins.imm!r}: {exc}") from None
 
 
-def _branch_comment(ins: Instr, depth: int) -> str:
+def _comment(ins: Instr, depth: int) -> str:
     """`(;@N;)` naming the block a branch targets (N counts nesting from the function, as the
-    `;; label = @N` comments do)."""
+    `;; label = @N` comments do); `(;=1.5;)` giving a float constant in decimal."""
     if ins.op in _BRANCHES and isinstance(ins.imm[0], int) and 0 <= ins.imm[0] <= depth:
         return f" (;@{depth - ins.imm[0]};)"
+    if ins.op == Op.F32_CONST:
+        return _decimal_comment(ins.imm[0], 8, 23)
+    if ins.op == Op.F64_CONST:
+        return _decimal_comment(ins.imm[0], 11, 52)
     return ""
+
+
+def _decimal_comment(bits: int, exp_bits: int, frac_bits: int) -> str:
+    """The shortest decimal that reads back as the same finite float (a reading aid only)."""
+    exp_max = (1 << exp_bits) - 1
+    if (bits >> frac_bits) & exp_max == exp_max:
+        return ""
+    if frac_bits == 52:
+        return f" (;={struct.unpack('<d', struct.pack('<Q', bits))[0]!r};)"
+    value = struct.unpack("<f", struct.pack("<I", bits))[0]     # exact: finite f32 -> double
+    for digits in range(1, 10):
+        text = f"{value:.{digits}g}"
+        try:
+            if struct.unpack("<f", struct.pack("<f", float(text)))[0] == value:
+                return f" (;={float(text)!r};)"
+        except OverflowError:                  # rounded past the largest f32
+            continue
+    return f" (;={value!r};)"
 
 
 def code_lines(code: list[Instr], indent: int, refs: _Refs = _NO_NAMES) -> list[str]:
@@ -238,9 +301,9 @@ def code_lines(code: list[Instr], indent: int, refs: _Refs = _NO_NAMES) -> list[
     lines = []
     depth = 0
     for ins in code:
-        if ins.op == Op.END or ins.op == Op.ELSE:
+        if ins.op in _CLOSERS or ins.op in _MIDDLES:
             level = max(depth - 1, 0)
-            if ins.op == Op.END:
+            if ins.op in _CLOSERS:
                 depth = level
             lines.append(INDENT * (indent + level) + instr_text(ins, refs))
             continue
@@ -249,7 +312,7 @@ def code_lines(code: list[Instr], indent: int, refs: _Refs = _NO_NAMES) -> list[
             lines.append(INDENT * (indent + depth) + f"{text} ;; label = @{depth + 1}")
             depth += 1
         else:
-            lines.append(INDENT * (indent + depth) + text + _branch_comment(ins, depth))
+            lines.append(INDENT * (indent + depth) + text + _comment(ins, depth))
     return lines
 
 
@@ -287,6 +350,26 @@ def global_type_text(t: GlobalType) -> str:
     return f"(mut {t.content})" if t.mutable else str(t.content)
 
 
+def _field_text(f: FieldType) -> str:
+    return f"(mut {f.storage})" if f.mutable else str(f.storage)
+
+
+def composite_text(t) -> str:
+    """`(func ...)`, `(struct (field ...)*)` or `(array ...)`."""
+    if isinstance(t, FuncType):
+        parts = ["func"]
+        if t.params:
+            parts.append(f"(param {' '.join(map(str, t.params))})")
+        if t.results:
+            parts.append(f"(result {' '.join(map(str, t.results))})")
+        return f"({' '.join(parts)})"
+    if isinstance(t, StructType):
+        return "(struct" + "".join(f" (field {_field_text(f)})" for f in t.fields) + ")"
+    if isinstance(t, ArrayType):
+        return f"(array {_field_text(t.field)})"
+    raise ValueError(f"not a composite type: {t!r}")
+
+
 def _unique_ids(names: dict[int, str], limit: int) -> dict[int, str]:
     """The names usable as `$ids`: valid, in range, first holder of each name wins."""
     out: dict[int, str] = {}
@@ -315,9 +398,10 @@ class _ModulePrinter:
 
     def func_type(self, type_index) -> FuncType | None:
         types = self.module.types
-        if isinstance(type_index, int) and 0 <= type_index < len(types):
+        if isinstance(type_index, int) and 0 <= type_index < len(types) and \
+                isinstance(types[type_index], FuncType):
             return types[type_index]
-        return None
+        return None                  # out of range or not a function type: invalid, print as is
 
     def local_names(self, func_index: int, count: int) -> dict[int, str]:
         return _unique_ids(self.module.names.locals.get(func_index, {}), count)
@@ -371,16 +455,29 @@ class _ModulePrinter:
     # fields
 
     def types(self) -> None:
-        for index, ft in enumerate(self.module.types):
-            parts = ["func"]
-            if ft.params:
-                parts.append(f"(param {' '.join(map(str, ft.params))})")
-            if ft.results:
-                parts.append(f"(result {' '.join(map(str, ft.results))})")
-            self.field(f"(type (;{index};) ({' '.join(parts)}))")
+        m = self.module
+        index = 0
+        for size in m.type_groups():
+            group = [self.type_def(x) for x in range(index, min(index + size, len(m.types)))]
+            if size == 1:                        # a group of one is the plain form
+                self.field(group[0])
+            else:
+                self.field("(rec" + ("" if group else ")"))
+                if group:
+                    self.lines.extend(INDENT * 2 + line for line in group)
+                    self.field(")")
+            index += size
+
+    def type_def(self, index: int) -> str:
+        sub = self.module.subtype(index)
+        text = composite_text(sub.composite)
+        if not (sub.final and not sub.supertypes):
+            supers = "".join(f" {x}" for x in sub.supertypes)
+            text = f"(sub{' final' if sub.final else ''}{supers} {text})"
+        return f"(type (;{index};) {text})"
 
     def imports(self) -> None:
-        counters = {"func": 0, "table": 0, "memory": 0, "global": 0}
+        counters = {"func": 0, "table": 0, "memory": 0, "global": 0, "tag": 0}
         for imp in self.module.imports:
             kind = imp.kind
             index = counters[kind]
@@ -390,6 +487,8 @@ class _ModulePrinter:
                 ft = self.func_type(imp.desc)
                 names = self.local_names(index, len(ft.params) if ft else 0)
                 desc = f"(func{self.id_and_index(name, index)} {self.signature(imp.desc, names)})"
+            elif kind == "tag":
+                desc = f"(tag (;{index};) {self.signature(imp.desc.type_index, {})})"
             elif kind == "table":
                 desc = f"(table (;{index};) {table_type_text(imp.desc)})"
             elif kind == "memory":
@@ -420,9 +519,18 @@ class _ModulePrinter:
         self.field(")")
 
     def tables(self) -> None:
-        first = len(self.module.all_tables()) - len(self.module.tables)
-        for offset, t in enumerate(self.module.tables):
-            self.field(f"(table (;{first + offset};) {table_type_text(t)})")
+        m = self.module
+        first = len(m.all_tables()) - len(m.tables)
+        for offset, t in enumerate(m.tables):
+            init = m.table_inits[offset] if offset < len(m.table_inits) else None
+            init_text = f" {expr_text(init, self.refs)}" if init is not None else ""
+            self.field(f"(table (;{first + offset};) {table_type_text(t)}{init_text})")
+
+    def tags(self) -> None:
+        m = self.module
+        first = len(m.all_tags()) - len(m.tags)
+        for offset, t in enumerate(m.tags):
+            self.field(f"(tag (;{first + offset};) {self.signature(t.type_index, {})})")
 
     def memories(self) -> None:
         first = len(self.module.all_memories()) - len(self.module.memories)
@@ -489,7 +597,8 @@ class _ModulePrinter:
         self.customs_after(0)
         # Fields go in binary section order so that (@custom (after X)) lands where it was.
         steps = [(1, self.types), (2, self.imports), (3, lambda: None), (4, self.tables),
-                 (5, self.memories), (6, self.globals), (7, self.exports), (8, self.start),
+                 (5, self.memories), (13, self.tags), (6, self.globals), (7, self.exports),
+                 (8, self.start),
                  (9, lambda: [self.elem(i, s) for i, s in enumerate(m.elems)]),
                  (12, lambda: None), (10, self.funcs),
                  (11, lambda: [self.data(i, s) for i, s in enumerate(m.datas)])]
@@ -497,6 +606,8 @@ class _ModulePrinter:
             step()
             self.customs_after(section_id)
         self.customs_after(None)
+        if len(self.lines) == 1:
+            return self.lines[0] + ")\n"          # an empty module: `(module)`
         self.lines.append(")")
         return "\n".join(self.lines) + "\n"
 
@@ -506,5 +617,10 @@ def print_module(module: Module, *, custom_sections: bool = False) -> str:
 
     `custom_sections=True` adds `(@custom ...)` annotations (the annotations proposal, which
     `wasm-tools parse` reads) for every custom section but `name`, whose content the `$ids` carry.
+    A syntax tree that is not well formed raises ValueError (validity is not required: indices
+    out of range print as numbers).
     """
-    return _ModulePrinter(module, custom_sections).module_text()
+    try:
+        return _ModulePrinter(module, custom_sections).module_text()
+    except (AttributeError, IndexError, KeyError, OverflowError, TypeError) as exc:
+        raise ValueError(f"cannot print module: {type(exc).__name__}: {exc}") from None

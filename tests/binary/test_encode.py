@@ -13,13 +13,14 @@ from hypothesis import given, settings, strategies as st
 from pywasm_core.binary.decode import decode_module
 from pywasm_core.binary.encode import (SECTION_ORDER, encode_module, instr, local_runs, sleb,
                                        u32, uses_data_count)
-from pywasm_core.opcodes import INFO, Imm, Op
+from pywasm_core.opcodes import INFO, Op
 from pywasm_core.syntax import (Custom, Data, Elem, Export, Func, Global, Import, Instr, Module,
                                 Names)
 from pywasm_core.types import (EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, FuncType, GlobalType,
                                Limits, MemoryType, TableType)
 
-from .instr_samples import ELEM_FORMS, END, const, kitchen_sink, sample_imms
+from .instr_samples import (ELEM_FORMS, END, const, is_2_0, kitchen_sink, random_modules,
+                            sample_imms)
 from .wast_corpus import module_diff, split_sections, validate, without_offsets
 
 def wasm_tools_print(binary: bytes) -> str:
@@ -121,7 +122,8 @@ def test_instruction_bytes(ins, encoded):
     assert instr(ins).hex() == encoded
 
 
-_STANDALONE = [op for op in INFO if op not in (Op.END, Op.ELSE)]   # those two: in test_blocks
+# 2.0 instructions (what the decoder reads); end/else: in test_blocks
+_STANDALONE = [op for op in INFO if is_2_0(op) and op not in (Op.END, Op.ELSE)]
 
 
 @pytest.mark.parametrize("op", _STANDALONE, ids=[INFO[op].name for op in _STANDALONE])
@@ -234,13 +236,23 @@ def test_expressions_must_end_with_end():
         encode_module(Module(globals=[Global(GlobalType(I32), [Instr(Op.I32_CONST, (0,))])]))
 
 
+@pytest.mark.parametrize("module", [
+    Module(names=Names(funcs={0: None})), Module(names=Names(locals={0: [1]})),
+    Module(types=[None]), Module(funcs=[Func(0, [I32], None)]), Module(imports=[Import(1, "", 0)]),
+    Module(memories=[MemoryType(Limits(-1))]), Module(customs=[Custom("c", None)]),
+    Module(globals=[Global(GlobalType("i32"), [END])]), Module(start=-1)])
+def test_malformed_trees_raise_only_value_error(module):
+    with pytest.raises(ValueError):
+        encode_module(module)
+
+
 def test_bad_kinds_are_value_errors():
     with pytest.raises(ValueError):
-        encode_module(Module(exports=[Export("x", "tag", 0)]))
+        encode_module(Module(exports=[Export("x", "event", 0)]))
     with pytest.raises(ValueError):
         encode_module(Module(datas=[Data(b"", "declarative")]))
     with pytest.raises(ValueError):
-        encode_module(Module(customs=[Custom("c", b"", after=13)]))
+        encode_module(Module(customs=[Custom("c", b"", after=14)]))
 
 
 # --- data count, names, custom sections --------------------------------------------------------
@@ -366,49 +378,8 @@ def test_globals_with_every_value_type():
 
 # --- property: random well-formed modules round-trip through the decoder -----------------------
 
-_VALTYPES = st.sampled_from([I32, I64, F32, F64, V128, FUNCREF, EXTERNREF])
-_SIMPLE_OPS = [op for op, info in INFO.items()
-               if info.imm not in (Imm.BLOCK,) and op not in (Op.END, Op.ELSE)]
-
-
-@st.composite
-def _instr(draw):
-    op = draw(st.sampled_from(_SIMPLE_OPS))
-    return Instr(op, draw(st.sampled_from(sample_imms(op))))
-
-
-@st.composite
-def _body(draw):
-    body = []
-    for _ in range(draw(st.integers(0, 12))):
-        if draw(st.integers(0, 5)) == 0:
-            opener = draw(st.sampled_from([Op.BLOCK, Op.LOOP, Op.IF]))
-            body.append(Instr(opener, (draw(st.sampled_from([None, I32, V128, 0])),)))
-            body += draw(st.lists(_instr(), max_size=4))
-            if opener == Op.IF and draw(st.booleans()):
-                body.append(Instr(Op.ELSE))
-                body += draw(st.lists(_instr(), max_size=3))
-            body.append(END)
-        else:
-            body.append(draw(_instr()))
-    return body + [END]
-
-
-@st.composite
-def _modules(draw):
-    types = draw(st.lists(st.builds(FuncType, st.lists(_VALTYPES, max_size=3),
-                                    st.lists(_VALTYPES, max_size=2)), min_size=1, max_size=3))
-    funcs = draw(st.lists(st.builds(Func, st.integers(0, len(types) - 1),
-                                    st.lists(_VALTYPES, max_size=6), _body()), max_size=3))
-    customs = draw(st.lists(st.builds(Custom, st.text(max_size=5).filter(lambda n: n != "name"),
-                                      st.binary(max_size=5), st.sampled_from([0, 1, 3, 10])),
-                            max_size=3))
-    customs.sort(key=lambda c: SECTION_ORDER.index(c.after) if c.after else -1)   # file order
-    return Module(types=types, funcs=funcs, customs=customs, data_count=0)
-
-
 @settings(max_examples=60, deadline=None)
-@given(_modules())
+@given(random_modules(with_data_count=True))
 def test_random_modules_decode_back_equal(module):
     again = decode_module(encode_module(module), multi_memory=True)
     assert module_diff(without_offsets(again), module) == []
