@@ -18,7 +18,7 @@ from typing import Any, Iterator, NoReturn, Sequence
 
 import click
 
-from .errors import DecodeError, Exhausted, LinkError, ParseError, Trap, ValidationError, WasmError
+from .errors import DecodeError, LinkError, ParseError, Trap, ValidationError, WasmError
 
 EXIT_TRAP = 1
 EXIT_BAD_INPUT = 2
@@ -124,18 +124,43 @@ def load_module(path: str) -> tuple[Any, Any]:
 # Values
 
 def _int_arg(text: str, bits: int) -> int:
+    body = text.replace("_", "")
     try:
-        value = int(text.replace("_", ""), 0)
+        value = int(body, 0)
     except ValueError:
-        raise CliError(f"{text!r} is not an i{bits} integer") from None
+        try:
+            value = int(body, 10)            # decimal with leading zeros, e.g. "007"
+        except ValueError:
+            raise CliError(f"{text!r} is not an i{bits} integer") from None
     if not -(1 << (bits - 1)) <= value < (1 << bits):
         raise CliError(f"{text!r} is out of range for i{bits}")
     return value
 
 
+def _nan_arg(body: str, type_name: str) -> float:
+    """`nan`, `-nan` or `nan:0xPAYLOAD` (the text format's spelling) as the engine's float."""
+    from .numerics.floats import f32_from_bits, f64_from_bits
+
+    sign, _, rest = body.rpartition("nan")
+    frac_bits = 23 if type_name == "f32" else 52
+    payload = 1 << (frac_bits - 1)
+    if rest:
+        if not rest.startswith(":0x"):
+            raise ValueError(body)
+        payload = int(rest[3:], 16)
+    if sign not in ("", "+", "-") or not 0 < payload < (1 << frac_bits):
+        raise ValueError(body)
+    width = 32 if type_name == "f32" else 64
+    bits = (1 << (width - 1) if sign == "-" else 0) | (((1 << (width - frac_bits - 1)) - 1)
+                                                       << frac_bits) | payload
+    return f32_from_bits(bits) if type_name == "f32" else f64_from_bits(bits)
+
+
 def _float_arg(text: str, type_name: str) -> float:
     body = text.replace("_", "")
     try:
+        if "nan" in body.lower():
+            return _nan_arg(body.lower(), type_name)
         if body.lstrip("+-").lower().startswith("0x"):
             return float.fromhex(body)
         return float(body)
@@ -192,7 +217,37 @@ def cli() -> None:
     """pywasm-core: a pure-Python WebAssembly runtime."""
 
 
-@cli.command(context_settings={"ignore_unknown_options": True})
+def _wasi_run_command() -> click.Command | None:
+    """The WASI `run` command (pywasm_core.wasi.cli), when the WASI package is installed."""
+    try:
+        from .wasi.cli import run_command
+    except ImportError:
+        return None
+    return run_command
+
+
+def _invokes(args: Sequence[str]) -> bool:
+    """Whether the command line asks for the --invoke form (or its help), before any `--`."""
+    for arg in args:
+        if arg == "--":
+            return False
+        if arg in ("--invoke", "-h", "--help") or arg.startswith("--invoke="):
+            return True
+    return False
+
+
+class RunCommand(click.Command):
+    """`run` has two forms: with --invoke it calls one export; without, it runs a WASI program."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        wasi = None if _invokes(args) else _wasi_run_command()
+        if wasi is not None:
+            return wasi.make_context(info_name, args, parent=parent, **extra)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
+@cli.command(cls=RunCommand, context_settings={"ignore_unknown_options": True})
 @click.argument("file")
 @click.option("--invoke", "invoke_name", metavar="NAME", help="Exported function to call.")
 @click.option("--fuel", type=int, default=None, help="Stop with a trap after this much fuel.")
@@ -201,7 +256,11 @@ def run(file: str, invoke_name: str | None, fuel: int | None, args: Sequence[str
     """Run FILE (.wasm or .wat): call export NAME with ARGS, print the results one per line.
 
     Arguments are read by the function's parameter types (i32/i64 decimal or 0x hex, signed or
-    unsigned; f32/f64 decimal, hex floats, inf, nan).
+    unsigned; f32/f64 decimal, hex floats, inf, nan, nan:0xPAYLOAD).
+
+    Without --invoke, FILE is a WASI command run through its `_start`:
+    `run [--dir HOST[::GUEST]] [--env K=V] [--fuel N] ... PROGRAM [ARGS]`
+    (WASI options go before PROGRAM; the exit status is the program's).
     """
     if invoke_name is None:
         _run_start(file, args)
@@ -241,9 +300,9 @@ def _invoke(file: str, invoke_name: str, fuel: int | None, args: Sequence[str]) 
 
 
 def _run_start(file: str, args: Sequence[str]) -> None:
-    """The WASI form of `run` (a `_start` program with ARGS as argv): the WASI issue plugs in here."""
-    raise CliError(f"{file}: running a program's _start needs WASI, which is not supported yet; "
-                   "use --invoke NAME")
+    """Reached only when the WASI package is missing (RunCommand hands WASI runs to it)."""
+    raise CliError(f"{file}: running a program's _start needs pywasm_core.wasi, which is not "
+                   "installed; use --invoke NAME")
 
 
 @cli.command()

@@ -2,8 +2,9 @@
 
 `Config` uses wasmtime-py's names where one exists (`consume_fuel`); the rest are ours:
 `max_call_depth` (wasm frames before `Exhausted`), `compilation_mode` ("lazy" lowers a function body
-at its first call, "eager" lowers every body at instantiation) and `tier` (the execution tier; only
-"interp" today, the switch point for a future compiled-to-Python tier).
+at its first call, "eager" lowers every body at instantiation) and `tier`: "fast" (wasm functions
+translated to Python functions, exec/fast.py; the default) or "interp" (the reference interpreter,
+exec/interp.py).  A store with fuel always runs on the interpreter.
 """
 
 from __future__ import annotations
@@ -11,18 +12,26 @@ from __future__ import annotations
 from .errors import WasmError
 
 _MODES = ("lazy", "eager")
-_TIERS = ("interp",)
+_TIERS = ("interp", "fast")
+# The default tier; the environment variable PYWASM_CORE_TIER overrides it (test runners use it
+# to run a whole suite on either tier).
+DEFAULT_TIER = "fast"
+
+
+def _default_tier() -> str:
+    import os
+    return os.environ.get("PYWASM_CORE_TIER") or DEFAULT_TIER
 
 
 class Config:
     """Engine settings; plain attributes, validated when an Engine is built from them."""
 
     def __init__(self, *, max_call_depth: int = 20000, compilation_mode: str = "lazy",
-                 consume_fuel: bool = False, tier: str = "interp"):
+                 consume_fuel: bool = False, tier: str | None = None):
         self.max_call_depth = max_call_depth
         self.compilation_mode = compilation_mode
         self.consume_fuel = consume_fuel
-        self.tier = tier
+        self.tier = tier if tier is not None else _default_tier()
         # Feature flags (wasmtime-py names), accepted for compatibility: 2.0 features are always on.
         self.wasm_simd = True
         self.wasm_reference_types = True

@@ -43,6 +43,19 @@ class Imm(enum.Enum):
     SHUFFLE = "shuffle"            # (tuple of 16 lane indices,)
     LANE = "lane"                  # (laneidx,)
     MEMARG_LANE = "memarg_lane"    # (align_log2, offset, memidx, laneidx)
+    # WebAssembly 3.0
+    TAG = "tag"                    # (tagidx,) throw, legacy catch
+    TYPE = "type"                  # (typeidx,) call_ref, struct.new, array.get, ...
+    TYPE_TYPE = "type_type"        # (dst typeidx, src typeidx) array.copy
+    STRUCT_FIELD = "struct_field"  # (typeidx, fieldidx) struct.get/set
+    ARRAY_FIXED = "array_fixed"    # (typeidx, element count) array.new_fixed
+    TYPE_DATA = "type_data"        # (typeidx, dataidx) array.new_data, array.init_data
+    TYPE_ELEM = "type_elem"        # (typeidx, elemidx) array.new_elem, array.init_elem
+    CAST = "cast"                  # (RefType,) ref.test/ref.cast target; the binary has one
+    #                                opcode per nullability (0xFB 20/21, 22/23), one Op here
+    BR_ON_CAST = "br_on_cast"      # (labelidx, RefType from, RefType to)
+    TRY_TABLE = "try_table"        # (blocktype, tuple[(kind, tagidx | None, labelidx), ...])
+    #                                kind: 0 catch, 1 catch_ref, 2 catch_all, 3 catch_all_ref
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,9 @@ class OpInfo:
     # None where typing depends on immediates or context (control, variables, calls, select...).
     sig: tuple[tuple[str, ...], tuple[str, ...]] | None
     natural_align: int | None = None  # log2 of the access size, for memarg instructions
+    # the post-2.0 feature (a `valid.validate.Features` field name) the instruction belongs to;
+    # None for WebAssembly 2.0 instructions
+    feature: str | None = None
 
 
 def _sig(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -502,16 +518,91 @@ _TABLE = """
 0xFD:253 i32x4.trunc_sat_f64x2_u_zero NONE v128->v128
 0xFD:254 f64x2.convert_low_i32x4_s NONE v128->v128
 0xFD:255 f64x2.convert_low_i32x4_u NONE v128->v128
+@feature relaxed_simd
+0xFD:256 i8x16.relaxed_swizzle NONE v128_v128->v128
+0xFD:257 i32x4.relaxed_trunc_f32x4_s NONE v128->v128
+0xFD:258 i32x4.relaxed_trunc_f32x4_u NONE v128->v128
+0xFD:259 i32x4.relaxed_trunc_f64x2_s_zero NONE v128->v128
+0xFD:260 i32x4.relaxed_trunc_f64x2_u_zero NONE v128->v128
+0xFD:261 f32x4.relaxed_madd NONE v128_v128_v128->v128
+0xFD:262 f32x4.relaxed_nmadd NONE v128_v128_v128->v128
+0xFD:263 f64x2.relaxed_madd NONE v128_v128_v128->v128
+0xFD:264 f64x2.relaxed_nmadd NONE v128_v128_v128->v128
+0xFD:265 i8x16.relaxed_laneselect NONE v128_v128_v128->v128
+0xFD:266 i16x8.relaxed_laneselect NONE v128_v128_v128->v128
+0xFD:267 i32x4.relaxed_laneselect NONE v128_v128_v128->v128
+0xFD:268 i64x2.relaxed_laneselect NONE v128_v128_v128->v128
+0xFD:269 f32x4.relaxed_min NONE v128_v128->v128
+0xFD:270 f32x4.relaxed_max NONE v128_v128->v128
+0xFD:271 f64x2.relaxed_min NONE v128_v128->v128
+0xFD:272 f64x2.relaxed_max NONE v128_v128->v128
+0xFD:273 i16x8.relaxed_q15mulr_s NONE v128_v128->v128
+0xFD:274 i16x8.relaxed_dot_i8x16_i7x16_s NONE v128_v128->v128
+0xFD:275 i32x4.relaxed_dot_i8x16_i7x16_add_s NONE v128_v128_v128->v128
+@feature tail_call
+0x12 return_call FUNC -
+0x13 return_call_indirect CALL_INDIRECT -
+0x15 return_call_ref TYPE -
+@feature typed_refs
+0x14 call_ref TYPE -
+0xD4 ref.as_non_null NONE -
+0xD5 br_on_null LABEL -
+0xD6 br_on_non_null LABEL -
+@feature exceptions
+0x08 throw TAG -
+0x0A throw_ref NONE -
+0x1F try_table TRY_TABLE -
+@feature legacy_exceptions
+0x06 try BLOCK -
+0x07 catch TAG -
+0x19 catch_all NONE -
+0x18 delegate LABEL -
+0x09 rethrow LABEL -
+@feature gc
+0xD3 ref.eq NONE -
+0xFB:0 struct.new TYPE -
+0xFB:1 struct.new_default TYPE -
+0xFB:2 struct.get STRUCT_FIELD -
+0xFB:3 struct.get_s STRUCT_FIELD -
+0xFB:4 struct.get_u STRUCT_FIELD -
+0xFB:5 struct.set STRUCT_FIELD -
+0xFB:6 array.new TYPE -
+0xFB:7 array.new_default TYPE -
+0xFB:8 array.new_fixed ARRAY_FIXED -
+0xFB:9 array.new_data TYPE_DATA -
+0xFB:10 array.new_elem TYPE_ELEM -
+0xFB:11 array.get TYPE -
+0xFB:12 array.get_s TYPE -
+0xFB:13 array.get_u TYPE -
+0xFB:14 array.set TYPE -
+0xFB:15 array.len NONE -
+0xFB:16 array.fill TYPE -
+0xFB:17 array.copy TYPE_TYPE -
+0xFB:18 array.init_data TYPE_DATA -
+0xFB:19 array.init_elem TYPE_ELEM -
+0xFB:20 ref.test CAST -
+0xFB:22 ref.cast CAST -
+0xFB:24 br_on_cast BR_ON_CAST -
+0xFB:25 br_on_cast_fail BR_ON_CAST -
+0xFB:26 any.convert_extern NONE -
+0xFB:27 extern.convert_any NONE -
+0xFB:28 ref.i31 NONE -
+0xFB:29 i31.get_s NONE -
+0xFB:30 i31.get_u NONE -
 """
 
-PREFIXES = (0xFC, 0xFD)
+PREFIXES = (0xFB, 0xFC, 0xFD)
 
 
 def _build():
     members: dict[str, int] = {}
     info: dict[int, OpInfo] = {}
+    feature = None                  # set by "@feature NAME" lines: the rows after it need NAME
     for line in _TABLE.strip().splitlines():
         if line.startswith("#"):
+            continue
+        if line.startswith("@feature"):
+            feature = line.split()[1]
             continue
         parts = line.split()
         code_text, name, imm = parts[0], parts[1], parts[2]
@@ -523,7 +614,7 @@ def _build():
         else:
             code = int(code_text, 16)
         members[name.replace(".", "_").upper()] = code
-        info[code] = OpInfo(name, Imm[imm], sig, align)
+        info[code] = OpInfo(name, Imm[imm], sig, align, feature)
     return members, info
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Union
 
 from .opcodes import Op
-from .types import FuncType, GlobalType, MemoryType, TableType, ValType
+from .types import FuncType, GlobalType, MemoryType, SubType, TableType, TagType, ValType
 
 
 class Instr(NamedTuple):
@@ -33,8 +33,8 @@ Expr = list  # list[Instr], ending with Instr(Op.END)
 class Import:
     module: str
     name: str
-    # a type index (int) for functions, else the table/memory/global type
-    desc: Union[int, TableType, MemoryType, GlobalType]
+    # a type index (int) for functions, else the table/memory/global/tag type
+    desc: Union[int, TableType, MemoryType, GlobalType, TagType]
 
     @property
     def kind(self) -> str:
@@ -44,6 +44,8 @@ class Import:
             return "table"
         if isinstance(self.desc, MemoryType):
             return "memory"
+        if isinstance(self.desc, TagType):
+            return "tag"
         return "global"
 
 
@@ -64,7 +66,7 @@ class Global:
 @dataclass
 class Export:
     name: str
-    kind: str                        # "func" | "table" | "memory" | "global"
+    kind: str                        # "func" | "table" | "memory" | "global" | "tag" (3.0)
     index: int
 
 
@@ -116,6 +118,15 @@ class Module:
     elems: list[Elem] = field(default_factory=list)
     datas: list[Data] = field(default_factory=list)
     data_count: int | None = None
+    # 3.0 additions.  `types` stays the list of composite types (FuncType, StructType, ArrayType)
+    # indexed by type index; `subtypes[i]` adds finality and declared supertypes of type i and
+    # `rec_groups` the sizes of the recursion groups in order (both may be left empty: every
+    # type is then final, without supertypes, in a group of its own, as in 2.0).
+    subtypes: list[SubType] = field(default_factory=list)
+    rec_groups: list[int] = field(default_factory=list)
+    tags: list[TagType] = field(default_factory=list)          # defined tags only
+    # initialiser expression of each defined table (None: default null), parallel to `tables`
+    table_inits: list = field(default_factory=list)
     customs: list[Custom] = field(default_factory=list)
     names: Names = field(default_factory=Names)
 
@@ -133,6 +144,22 @@ class Module:
 
     def all_memories(self) -> list[MemoryType]:
         return [imp.desc for imp in self.imports if imp.kind == "memory"] + list(self.memories)
+
+    def all_tags(self) -> list[TagType]:
+        return [imp.desc for imp in self.imports if imp.kind == "tag"] + list(self.tags)
+
+    def subtype(self, x: int) -> SubType:
+        """Type `x` with its finality and supertypes (2.0 modules: final, no supertypes)."""
+        if x < len(self.subtypes):
+            return self.subtypes[x]
+        return SubType(True, (), self.types[x])
+
+    def type_groups(self) -> list[int]:
+        """Sizes of the recursion groups, covering every type (singletons by default)."""
+        groups = list(self.rec_groups)
+        covered = sum(groups)
+        groups += [1] * (len(self.types) - covered)
+        return groups
 
     def all_globals(self) -> list[GlobalType]:
         return [imp.desc for imp in self.imports if imp.kind == "global"] + \

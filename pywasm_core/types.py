@@ -86,13 +86,91 @@ I64 = ValType("i64", 0x7E)
 F32 = ValType("f32", 0x7D)
 F64 = ValType("f64", 0x7C)
 V128 = ValType("v128", 0x7B)
-FUNCREF = ValType("funcref", 0x70)
-EXTERNREF = ValType("externref", 0x6F)
 
-# Binary encodings of value types (spec 5.3.3 / 5.3.4).
+# Abstract heap types (3.0) and their one-byte binary codes, also the codes of the nullable
+# shorthand reference types (`funcref` = `(ref null func)` is 0x70).
+HEAP_CODES: dict[str, int] = {
+    "func": 0x70, "extern": 0x6F, "any": 0x6E, "eq": 0x6D, "i31": 0x6C, "struct": 0x6B,
+    "array": 0x6A, "exn": 0x69, "none": 0x71, "noextern": 0x72, "nofunc": 0x73, "noexn": 0x74,
+}
+HEAP_BY_CODE: dict[int, str] = {code: name for name, code in HEAP_CODES.items()}
+# Text shorthands for nullable abstract reference types.
+_SHORTHAND = {"func": "funcref", "extern": "externref", "any": "anyref", "eq": "eqref",
+              "i31": "i31ref", "struct": "structref", "array": "arrayref", "exn": "exnref",
+              "none": "nullref", "nofunc": "nullfuncref", "noextern": "nullexternref",
+              "noexn": "nullexnref"}
+
+
+class RefType(ValType):
+    """A reference type `(ref null? heap)` (typed references, GC, exceptions).
+
+    `heap` is an abstract heap type name (`"func"`, `"any"`, ...; see HEAP_CODES) or a type index
+    (int) of the module that uses it.  Interned like every ValType: `RefType(True, "func") is
+    FUNCREF`.  Nullable abstract types print as their shorthand (`funcref`); `code` is the
+    shorthand byte for those, else 0x63 (`ref null`) / 0x64 (`ref`).
+    """
+
+    __slots__ = ("nullable", "heap")
+
+    def __new__(cls, nullable: bool, heap: "str | int"):
+        if isinstance(heap, str):
+            if heap not in HEAP_CODES:
+                raise ValueError(f"unknown heap type {heap!r}")
+        elif not isinstance(heap, int) or isinstance(heap, bool) or heap < 0:
+            raise TypeError(f"heap type must be an abstract name or a type index, got {heap!r}")
+        nullable = bool(nullable)
+        if nullable and isinstance(heap, str):
+            name = _SHORTHAND[heap]
+            code = HEAP_CODES[heap]
+        else:
+            name = f"(ref {'null ' if nullable else ''}{heap})"
+            code = 0x63 if nullable else 0x64
+        existing = ValType._interned.get(name)
+        if existing is not None:
+            return existing
+        self = object.__new__(cls)
+        self.name = name
+        self.code = code
+        self.nullable = nullable
+        self.heap = heap
+        ValType._interned[name] = self
+        return self
+
+    @property
+    def is_num(self) -> bool:
+        return False
+
+    @property
+    def is_vec(self) -> bool:
+        return False
+
+    @property
+    def is_ref(self) -> bool:
+        return True
+
+    def with_nullable(self, nullable: bool) -> "RefType":
+        return RefType(nullable, self.heap)
+
+    def __repr__(self) -> str:
+        if self.name in ("funcref", "externref"):
+            return f"ValType.{self.name}()"       # the 2.0 spelling, unchanged
+        return f"RefType({self.nullable}, {self.heap!r})"
+
+    def __reduce__(self):
+        return (RefType, (self.nullable, self.heap))
+
+
+FUNCREF = RefType(True, "func")
+EXTERNREF = RefType(True, "extern")
+EXNREF = RefType(True, "exn")
+
+# Binary encodings of value types (spec 5.3.3 / 5.3.4).  These are the WebAssembly 2.0 tables;
+# 3.0 adds REFTYPE_SHORTHANDS and the `(ref null? ht)` forms (0x63 / 0x64), decoded by the
+# decoder when its features ask for them.
 VALTYPE_BY_CODE: dict[int, ValType] = {t.code: t for t in (I32, I64, F32, F64, V128, FUNCREF, EXTERNREF)}
 REFTYPE_BY_CODE: dict[int, ValType] = {FUNCREF.code: FUNCREF, EXTERNREF.code: EXTERNREF}
 VALTYPE_BY_NAME: dict[str, ValType] = {t.name: t for t in VALTYPE_BY_CODE.values()}
+REFTYPE_SHORTHANDS: dict[int, RefType] = {code: RefType(True, name) for name, code in HEAP_CODES.items()}
 
 
 def _tuple_of_types(types: Iterable[ValType]) -> tuple[ValType, ...]:
@@ -161,7 +239,58 @@ class GlobalType:
         return f"global {'mut ' if self.mutable else ''}{self.content}"
 
 
-ExternType = Union[FuncType, TableType, MemoryType, GlobalType]
+@dataclass(frozen=True)
+class FieldType:
+    """A struct field or array element: `storage` is a ValType or a packed type ("i8", "i16")."""
+
+    storage: "ValType | str"
+    mutable: bool = False
+
+    @property
+    def unpacked(self) -> ValType:
+        """The value type a read produces (packed fields read as i32)."""
+        return I32 if isinstance(self.storage, str) else self.storage
+
+    @property
+    def is_packed(self) -> bool:
+        return isinstance(self.storage, str)
+
+
+@dataclass(frozen=True)
+class StructType:
+    fields: tuple[FieldType, ...] = ()
+
+    def __init__(self, fields: Iterable[FieldType] = ()):
+        object.__setattr__(self, "fields", tuple(fields))
+
+
+@dataclass(frozen=True)
+class ArrayType:
+    field: FieldType
+
+
+CompositeType = Union[FuncType, StructType, ArrayType]
+
+
+@dataclass(frozen=True)
+class SubType:
+    """A type definition with its place in the declared subtype hierarchy (3.0 GC).  A plain
+    2.0 type definition is `SubType(final=True, supertypes=(), composite)`."""
+
+    final: bool
+    supertypes: tuple[int, ...]
+    composite: CompositeType
+
+
+@dataclass(frozen=True)
+class TagType:
+    """An exception tag: the index of a function type whose params are the payload (and whose
+    results must be empty)."""
+
+    type_index: int
+
+
+ExternType = Union[FuncType, TableType, MemoryType, GlobalType, TagType]
 
 
 @dataclass(frozen=True)

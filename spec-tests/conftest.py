@@ -10,6 +10,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="how .wast files are read: our text parser, wasm-tools json, or auto")
     parser.addoption("--wast-timeout", type=float, default=120.0,
                      help="seconds allowed per .wast command")
+    parser.addoption("--wast-engine", choices=["pywasm-core", "wasmtime"], default="pywasm-core",
+                     help="engine under test (wasmtime: to check the harness itself)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -20,4 +22,5 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def wast_options(request: pytest.FixtureRequest) -> dict:
     return {"frontend": request.config.getoption("--wast-frontend"),
-            "timeout": request.config.getoption("--wast-timeout")}
+            "timeout": request.config.getoption("--wast-timeout"),
+            "engine": request.config.getoption("--wast-engine")}

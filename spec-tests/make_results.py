@@ -21,15 +21,23 @@ from spec_paths import resolve, scope, testsuite_root  # noqa: E402
 from pywasm_core.script.adapter import PywasmCoreAdapter  # noqa: E402
 from pywasm_core.script.runner import run_file  # noqa: E402
 
-LISTS = [("WebAssembly 2.0 core", "SCOPE-2.0-core.txt"), ("WebAssembly 2.0 SIMD", "SCOPE-2.0-simd.txt")]
+LISTS = [("WebAssembly 2.0 core", "SCOPE-2.0-core.txt"),
+         ("WebAssembly 2.0 SIMD", "SCOPE-2.0-simd.txt")]
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True,
+                          check=True).stdout.strip()
 
 
 def commit() -> str:
+    """The commit the results are for, flagged when pywasm_core/ has uncommitted changes."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
-                              text=True, check=True).stdout.strip()
+        head = _git("rev-parse", "--short", "HEAD")
+        dirty = _git("status", "--porcelain", "--", str(HERE.parent / "pywasm_core"))
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return head + (" plus uncommitted changes in pywasm_core/" if dirty else "")
 
 
 def main() -> int:

@@ -1,6 +1,7 @@
 """One test per official testsuite script in scope: each must run with zero failures.
 
-Select with `-m simd` / `-m "not simd"`; `--wast-frontend json` forces wasm-tools' front end.
+Select with `-m simd` / `-m "not simd"`; `--wast-frontend json` forces wasm-tools' front end;
+`--wast-engine wasmtime` runs the same scripts on wasmtime-py (a check of the harness itself).
 A failing test's message lists every failed command (line, command, why).
 """
 
@@ -11,7 +12,7 @@ import os
 import pytest
 import spec_paths
 
-from pywasm_core.script.adapter import PywasmCoreAdapter
+from pywasm_core.script.adapter import make_adapter
 from pywasm_core.script.runner import run_file
 
 CORE = spec_paths.scope("SCOPE-2.0-core.txt")
@@ -30,6 +31,6 @@ def test_script(entry: str, wast_options: dict) -> None:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    result = run_file(path, PywasmCoreAdapter(), frontend=wast_options["frontend"],
+    result = run_file(path, make_adapter(wast_options["engine"]), frontend=wast_options["frontend"],
                       timeout=wast_options["timeout"])
     assert result.failed == 0, "\n" + result.report(max_failures=60)

@@ -29,6 +29,7 @@ import re
 import struct
 
 from ..errors import Exhausted, Frame, Trap, TrapCode
+from . import fast as _fast
 from . import lower as _lower
 
 _TEMPLATE = r'''
@@ -558,7 +559,15 @@ _run_metered = _build(True)
 
 
 def invoke(store, func, args: list) -> list:
-    """Run wasm function `func` with engine-representation `args`; returns its results."""
+    """Run wasm function `func` with engine-representation `args`; returns its results.
+    The fast tier (exec/fast.py) runs it when the engine asks for it and no fuel is metered."""
+    if store._fuel is None and store.engine.config.tier == "fast":
+        return _fast.invoke(store, func, args)
+    return invoke_interp(store, func, args)
+
+
+def invoke_interp(store, func, args: list) -> list:
+    """Run `func` on the interpreter (also the fast tier's fallback)."""
     max_depth = store.engine.config.max_call_depth
     if store._depth >= max_depth:
         raise Exhausted(TrapCode.STACK_OVERFLOW)

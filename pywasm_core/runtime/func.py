@@ -8,7 +8,7 @@ from ..types import FuncType
 
 class Func:
     __slots__ = ("store", "ftype", "host", "access_caller", "instance", "index", "defn", "code",
-                 "module", "defined_index", "__weakref__")
+                 "module", "defined_index", "fast", "__weakref__")
 
     def __init__(self, store, ty: FuncType, func, access_caller: bool = False):
         """A host function: `func(*params)` (or `func(caller, *params)` with access_caller=True)
@@ -27,6 +27,7 @@ class Func:
         self.code = None
         self.module = None
         self.defined_index = None
+        self.fast = None          # the fast tier's callable (exec/fast.py), made at first use
 
     @classmethod
     def _wasm(cls, store, instance, index: int, ty: FuncType, defn, module, defined_index: int):
@@ -41,6 +42,7 @@ class Func:
         self.code = None
         self.module = module
         self.defined_index = defined_index
+        self.fast = None
         return self
 
     def lower(self):

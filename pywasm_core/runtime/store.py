@@ -20,6 +20,9 @@ class Store:
         self._fuel: int | None = 0 if engine.config.consume_fuel else None
         # Wasm frames active across nested host -> wasm calls, for the call depth limit.
         self._depth = 0
+        # Fast tier (exec/fast.py): the wasm depth at which the current fast call's Python budget
+        # ends; a compiled function with budget d runs at wasm depth `_fast_top - d + 1`.
+        self._fast_top = 0
         self.limit_memory_size = -1
         self.limit_table_elements = -1
         self.limit_instances = -1

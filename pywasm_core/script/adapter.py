@@ -14,12 +14,11 @@ the testsuite does, so the runner then checks only that the right kind of thing 
 
 from __future__ import annotations
 
-import struct
+import ctypes
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
-from ..errors import (DecodeError, Exhausted, LinkError, Trap, TrapCode, ValidationError,
-                      WasmError)
+from ..errors import Exhausted, LinkError, Trap, TrapCode, ValidationError, WasmError
 from .commands import Const
 from .spectest import spectest_imports
 
@@ -63,6 +62,10 @@ class EngineAdapter(Protocol):
 
 class ScriptError(Exception):
     """The script asks for something the instance does not have (a missing or mistyped export)."""
+
+
+class EngineContractError(Exception):
+    """The engine broke the embedding API's contract (e.g. returned None for an i32 result)."""
 
 
 def _reference_in(const: Const) -> object:
@@ -132,6 +135,10 @@ class PywasmCoreAdapter:
         return const.value
 
     def from_engine(self, type_name: str, value: object) -> Const:
+        expected = float if type_name in ("f32", "f64") else int if type_name in MASKS else None
+        if expected is not None and (type(value) is not expected):
+            raise EngineContractError(f"the engine returned {value!r} "
+                                      f"({type(value).__name__}) for a {type_name} result")
         if type_name == "f32":
             return Const("f32", self.floats.f32_to_bits(value))
         if type_name == "f64":
@@ -162,17 +169,29 @@ def _as_list(result: object, count: int) -> list:
 
 
 class WasmtimeAdapter:
-    """wasmtime-py, for cross-checks.  Not strict: wasmtime words errors its own way, and its
-    ctypes floats quiet f32 signalling NaNs, so f32 NaN payload checks can differ."""
+    """wasmtime-py, for cross-checks.  Not strict: wasmtime words errors its own way.
+
+    Values cross as raw bits through wasmtime's C API (so f32 signalling NaNs and v128 survive,
+    which wasmtime-py's float and Val conversions do not allow), and function and global types
+    come from our own decoder: wasmtime-py aborts the process when asked for a type with v128.
+    """
 
     name = "wasmtime"
     strict_errors = False
     features: frozenset[str] = frozenset()
+    RAW_BYTES = {"f32": 4, "f64": 8, "v128": 16}
 
     def __init__(self) -> None:
         import wasmtime
+        import wasmtime._ffi as ffi
+        from wasmtime._func import enter_wasm
 
         self.wt = wasmtime
+        self.ffi = ffi
+        self.enter_wasm = enter_wasm
+        self.kinds = {"i32": ffi.WASMTIME_I32.value, "i64": ffi.WASMTIME_I64.value,
+                      "f32": ffi.WASMTIME_F32.value, "f64": ffi.WASMTIME_F64.value,
+                      "v128": ffi.WASMTIME_V128.value}
         self.reset()
 
     def reset(self) -> None:
@@ -181,35 +200,50 @@ class WasmtimeAdapter:
         self.store = wt.Store(self.engine)
         self.linker = wt.Linker(self.engine)
         self.linker.allow_shadowing = True
+        self.syntax: dict[int, Any] = {}      # id(wasmtime Module or Instance) -> our syntax.Module
+        self.keep: list[Any] = []             # keeps those objects alive while their ids are keys
         for field, extern in spectest_imports(self.store, api=wt).items():
             self.linker.define(self.store, "spectest", field, extern)
 
     def _translate(self, error: Exception, stage: str) -> WasmError:
         wt = self.wt
         if isinstance(error, wt.Trap):
-            code = TrapCode[error.trap_code.name] if error.trap_code is not None else TrapCode.UNREACHABLE
+            code = TrapCode.UNREACHABLE
+            if error.trap_code is not None:
+                code = TrapCode[error.trap_code.name]
             if code is TrapCode.STACK_OVERFLOW:
                 return Exhausted(code)
             return Trap(code)
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        text = str(error)
+        message = text.splitlines()[0] if text else type(error).__name__
         if stage == "compile":
             return ValidationError(message)
-        if "unknown import" in str(error) or "incompatible import" in str(error) \
-                or "types incompatible" in str(error) or "import" in message:
+        if "import" in text or "incompatible" in text:
             return LinkError(message)
         return Trap(TrapCode.UNREACHABLE, message)
 
     def compile(self, binary: bytes) -> Any:
         try:
-            return self.wt.Module(self.engine, binary)
+            module = self.wt.Module(self.engine, binary)
         except self.wt.WasmtimeError as error:
             raise self._translate(error, "compile") from error
+        try:
+            from ..binary.decode import decode_module
+            self.syntax[id(module)] = decode_module(binary)
+            self.keep.append(module)
+        except WasmError:
+            pass                               # our decoder disagrees: fall back to wasmtime types
+        return module
 
     def instantiate(self, module: Any) -> Any:
         try:
-            return self.linker.instantiate(self.store, module)
+            instance = self.linker.instantiate(self.store, module)
         except (self.wt.WasmtimeError, self.wt.Trap) as error:
             raise self._translate(error, "instantiate") from error
+        if id(module) in self.syntax:
+            self.syntax[id(instance)] = self.syntax[id(module)]
+            self.keep.append(instance)
+        return instance
 
     def register(self, name: str, instance: Any) -> None:
         self.linker.define_instance(self.store, name, instance)
@@ -219,41 +253,22 @@ class WasmtimeAdapter:
         if export is None:
             raise ScriptError(f"no export named {field!r}")
         if not isinstance(export, kind):
-            raise ScriptError(f"export {field!r} is a {type(export).__name__}, not a {kind.__name__}")
+            raise ScriptError(f"export {field!r} is a {type(export).__name__}, "
+                              f"not a {kind.__name__}")
         return export
 
-    def to_engine(self, const: Const) -> object:
-        t, v = const.type, const.value
-        if t == "i32":
-            return v - (1 << 32) if v >= 1 << 31 else v
-        if t == "i64":
-            return v - (1 << 64) if v >= 1 << 63 else v
-        if t == "f32":
-            return struct.unpack("<f", struct.pack("<I", v))[0]
-        if t == "f64":
-            return struct.unpack("<d", struct.pack("<Q", v))[0]
-        if t == "v128":
-            raise ScriptError("wasmtime-py cannot pass v128 values")
-        return _reference_in(const)
-
-    def from_engine(self, type_name: str, value: object) -> Const:
-        if type_name == "f32":
-            return Const("f32", struct.unpack("<I", struct.pack("<f", value))[0])
-        if type_name == "f64":
-            return Const("f64", struct.unpack("<Q", struct.pack("<d", value))[0])
-        if type_name in MASKS:
-            return Const(type_name, value & MASKS[type_name])
-        return _reference_out(type_name, value)
-
-    def invoke(self, instance: Any, field: str, args: Sequence[Const]) -> list[Const]:
-        func = self._export(instance, field, self.wt.Func)
-        result_types = func.type(self.store).results
-        try:
-            result = func(self.store, *[self.to_engine(a) for a in args])
-        except (self.wt.WasmtimeError, self.wt.Trap) as error:
-            raise self._translate(error, "invoke") from error
-        values = _as_list(result, len(result_types))
-        return [self.from_engine(self._type_name(t), v) for t, v in zip(result_types, values)]
+    def _export_type(self, instance: Any, field: str) -> Any:
+        """The export's FuncType or GlobalType, from our decoding of the module."""
+        syntax = self.syntax.get(id(instance))
+        if syntax is None:
+            return None
+        for export in syntax.exports:
+            if export.name == field:
+                if export.kind == "func":
+                    return syntax.types[syntax.func_type_indices()[export.index]]
+                if export.kind == "global":
+                    return syntax.all_globals()[export.index]
+        return None
 
     def _type_name(self, valtype: Any) -> str:
         for name in NUMERIC_TYPES + REFERENCE_TYPES:
@@ -262,10 +277,73 @@ class WasmtimeAdapter:
                 return name
         return str(valtype)
 
+    def _raw_param(self, const: Const, valtype: Any) -> Any:
+        ffi, t = self.ffi, const.type
+        if t in self.RAW_BYTES:
+            raw = ffi.wasmtime_val_t(kind=self.kinds[t])
+            data = const.value.to_bytes(self.RAW_BYTES[t], "little")
+            ctypes.memmove(ctypes.addressof(raw.of), data, len(data))
+            return raw
+        if t in ("i32", "i64"):
+            bits = 32 if t == "i32" else 64
+            value = const.value - (1 << bits) if const.value >> (bits - 1) else const.value
+            return self.wt.Val._convert_to_raw(self.store, valtype, value)
+        return self.wt.Val._convert_to_raw(self.store, valtype, _reference_in(const))
+
+    def _raw_result(self, raw: Any, type_name: str) -> Const:
+        if type_name in self.RAW_BYTES:
+            data = ctypes.string_at(ctypes.addressof(raw.of), self.RAW_BYTES[type_name])
+            return Const(type_name, int.from_bytes(data, "little"))
+        value = self.wt.Val._from_raw(self.store, raw).value
+        if type_name in MASKS:
+            return Const(type_name, value & MASKS[type_name])
+        return _reference_out(type_name, value)
+
+    def _wasmtime_types(self, valtypes: Sequence[Any]) -> list[Any]:
+        return [getattr(self.wt.ValType, t.name)() if t.name != "v128" else None for t in valtypes]
+
+    def invoke(self, instance: Any, field: str, args: Sequence[Const]) -> list[Const]:
+        func = self._export(instance, field, self.wt.Func)
+        func_type = self._export_type(instance, field)
+        if func_type is not None:
+            param_names = [t.name for t in func_type.params]
+            result_names = [t.name for t in func_type.results]
+            param_types = self._wasmtime_types(func_type.params)
+        else:
+            wasmtime_type = func.type(self.store)
+            param_types = list(wasmtime_type.params)
+            param_names = [self._type_name(t) for t in param_types]
+            result_names = [self._type_name(t) for t in wasmtime_type.results]
+        if len(args) != len(param_names):
+            raise ScriptError(f"{field} takes {len(param_names)} arguments, got {len(args)}")
+        ffi = self.ffi
+        params = (ffi.wasmtime_val_t * len(args))()
+        results = (ffi.wasmtime_val_t * len(result_names))()
+        for i, (const, valtype) in enumerate(zip(args, param_types)):
+            params[i] = self._raw_param(const, valtype)
+        try:
+            with self.enter_wasm(self.store) as trap:
+                error = ffi.wasmtime_func_call(self.store._context(), ctypes.byref(func._func),
+                                               params, len(args), results, len(result_names),
+                                               trap)
+                if error:
+                    raise self.wt.WasmtimeError._from_ptr(error)
+        except (self.wt.WasmtimeError, self.wt.Trap) as error:
+            raise self._translate(error, "invoke") from error
+        finally:
+            for i in range(len(args)):
+                ffi.wasmtime_val_unroot(ctypes.byref(params[i]))
+        return [self._raw_result(results[i], name) for i, name in enumerate(result_names)]
+
     def get(self, instance: Any, field: str) -> Const:
         global_ = self._export(instance, field, self.wt.Global)
-        return self.from_engine(self._type_name(global_.type(self.store).content),
-                                global_.value(self.store))
+        global_type = self._export_type(instance, field)
+        type_name = global_type.content.name if global_type is not None else \
+            self._type_name(global_.type(self.store).content)
+        raw = self.ffi.wasmtime_val_t()
+        self.ffi.wasmtime_global_get(self.store._context(), ctypes.byref(global_._global),
+                                     ctypes.byref(raw))
+        return self._raw_result(raw, type_name)
 
 
 ADAPTERS = {"pywasm-core": PywasmCoreAdapter, "wasmtime": WasmtimeAdapter}

@@ -61,8 +61,17 @@ def wasm_tools_executable() -> str:
     return found
 
 
+def _int(text: str) -> int:
+    """A JSON number string: decimal (as wasm-tools writes them), or 0x hex."""
+    body = text.strip()
+    negative = body.startswith("-")
+    digits = body.lstrip("+-")
+    value = int(digits, 16) if digits.lower().startswith("0x") else int(digits, 10)
+    return -value if negative else value
+
+
 def _bits(text: str, bits: int) -> int:
-    return int(text, 0) & ((1 << bits) - 1)
+    return _int(text) & ((1 << bits) - 1)
 
 
 def _lane(text: str, lane_type: str) -> object:
@@ -101,7 +110,7 @@ def parse_value(entry: dict, expected: bool) -> object:
     if value == "null":
         return Const(t, None)
     if isinstance(value, str):
-        return Const(t, int(value, 0))
+        return Const(t, _int(value))
     return Const(t, value)
 
 

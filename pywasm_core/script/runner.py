@@ -24,7 +24,8 @@ from typing import Any, Callable, Iterator
 
 from ..errors import (DecodeError, Exhausted, LinkError, ParseError, Trap, ValidationError,
                       WasmError)
-from .adapter import NUMERIC_TYPES, REFERENCE_TYPES, EngineAdapter, ScriptError, make_adapter
+from .adapter import (NUMERIC_TYPES, REFERENCE_TYPES, EngineAdapter, EngineContractError,
+                      ScriptError, make_adapter)
 from .commands import (Action, ActionCmd, AssertException, AssertExhaustion, AssertModule,
                        AssertReturn, AssertTrap, Command, Const, Either, ModuleCmd,
                        ModuleInstanceCmd, ModuleSource, NanPattern, RefPattern, RegisterCmd,
@@ -254,6 +255,7 @@ class TextTools:
             parse_module = None
         self.encode_module: Callable[[Any], bytes] | None = encode_module
         self.parse_module: Callable[[str], Any] | None = parse_module
+        self.wasm3 = False          # parse quoted modules with the 3.0 rules (see run_file)
 
     def binary(self, source: ModuleSource) -> bytes:
         """The bytes of a module source; raises ParseError for malformed text."""
@@ -265,6 +267,8 @@ class TextTools:
             return self.encode_module(source.text)
         if source.kind == "quote" and source.quote is not None:
             if self.parse_module is not None and self.encode_module is not None:
+                if self.wasm3:
+                    return self.encode_module(self.parse_module(source.quote, wasm3=True))
                 return self.encode_module(self.parse_module(source.quote))
             if source.binary is not None:
                 return source.binary
@@ -295,17 +299,26 @@ def _alarm(seconds: float | None) -> Iterator[Callable[[], None]]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _why(error: BaseException) -> str:
+    if isinstance(error, (_Fail, _Skip)):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
 def _norm(name: str | None) -> str | None:
     return name[1:] if name and name.startswith("$") else name
 
 
 class Runner:
-    """Runs scripts through one adapter; `timeout` bounds each command (main thread only)."""
+    """Runs scripts through one adapter.  `timeout` bounds each command (main thread only); after
+    `max_timeouts` timeouts the rest of the script fails unrun, so a hanging engine cannot stall
+    a CI run for hours."""
 
     def __init__(self, adapter: EngineAdapter, timeout: float | None = None,
-                 text_tools: TextTools | None = None):
+                 text_tools: TextTools | None = None, max_timeouts: int = 3):
         self.adapter = adapter
         self.timeout = timeout
+        self.max_timeouts = max_timeouts
         self.text = text_tools or TextTools()
         self.strict = bool(getattr(adapter, "strict_errors", True))
         self.features = frozenset(getattr(adapter, "features", ()))
@@ -326,9 +339,16 @@ class Runner:
             result.record(Outcome(0, "engine setup", "failed", traceback.format_exc(limit=8)))
             result.seconds = time.perf_counter() - started
             return result
+        timeouts = 0
         with _alarm(self.timeout) as arm:
             for command in script.commands:
-                result.record(self._run_command(command, arm))
+                if timeouts >= self.max_timeouts:
+                    result.record(Outcome(command.line, self._title(command), "failed",
+                                          f"not run: {timeouts} earlier commands timed out"))
+                    continue
+                outcome = self._run_command(command, arm)
+                timeouts += outcome.detail.startswith("timeout:")
+                result.record(outcome)
         result.seconds = time.perf_counter() - started
         return result
 
@@ -350,10 +370,12 @@ class Runner:
             return Outcome(command.line, title, "failed", f"timeout: {timeout}")
         except ScriptError as error:
             return Outcome(command.line, title, "failed", f"script error: {error}")
+        except EngineContractError as error:
+            return Outcome(command.line, title, "failed", f"engine API error: {error}")
         except WasmError as error:
             return Outcome(command.line, title, "failed",
                            f"unexpected {type(error).__name__}: {error}")
-        except Exception as error:  # the engine leaked a Python error: a failure, never a crash
+        except (Exception, SystemExit) as error:  # the engine leaked a Python error: a failure
             return Outcome(command.line, title, "failed",
                            f"Python exception {type(error).__name__}: {error}\n"
                            + traceback.format_exc(limit=12))
@@ -366,7 +388,8 @@ class Runner:
                 return "(module)"
             where = f"{action.module}." if action.module else ""
             args = ", ".join(describe(a) for a in action.args)
-            return f'{action.kind} {where}"{action.field}"' + (f"({args})" if action.kind == "invoke" else "")
+            call = f"({args})" if action.kind == "invoke" else ""
+            return f'{action.kind} {where}"{action.field}"{call}'
         if isinstance(command, ModuleCmd):
             word = "module definition" if command.definition else "module"
             return f"{word} {command.name or ''}".rstrip() + f" ({command.source.kind})"
@@ -384,6 +407,8 @@ class Runner:
             return action_text(command.action)
         if isinstance(command, AssertException):
             return "assert_exception " + action_text(command.action)
+        if isinstance(command, ModuleInstanceCmd):
+            return f"module instance {command.instance or ''} of {command.definition}"
         return type(command).__name__
 
     # -- commands
@@ -430,8 +455,7 @@ class Runner:
             self._set_current(name, Broken(command.line, f"skipped: {skip}"), command.definition)
             raise
         except BaseException as error:
-            self._set_current(name, Broken(command.line, f"{type(error).__name__}: {error}"),
-                              command.definition)
+            self._set_current(name, Broken(command.line, _why(error)), command.definition)
             raise
         self._set_current(name, instance, False)
 
@@ -454,7 +478,7 @@ class Runner:
                 raise _Fail(f"module definition from line {definition.line} failed: {definition.reason}")
             instance = self.adapter.instantiate(definition)
         except BaseException as error:
-            self._set_current(name, Broken(command.line, f"{type(error).__name__}: {error}"), False)
+            self._set_current(name, Broken(command.line, _why(error)), False)
             raise
         self._set_current(name, instance, False)
 
@@ -557,6 +581,11 @@ def load_script(path: str | os.PathLike, frontend: str = "auto") -> tuple[Script
     if frontend not in FRONTENDS:
         raise ValueError(f"unknown front end {frontend!r}; one of {', '.join(FRONTENDS)}")
     notes: list[str] = []
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise FrontendError(f"cannot read {path}: {error.strerror or error}") from None
     if frontend in ("auto", "text"):
         try:
             from ..text import parse_script
@@ -565,14 +594,40 @@ def load_script(path: str | os.PathLike, frontend: str = "auto") -> tuple[Script
                 raise FrontendError("the text front end (pywasm_core.text.parse_script) is not installed")
         else:
             try:
-                with open(path, "rb") as handle:
-                    source = handle.read().decode("utf-8", errors="surrogateescape")
+                source = raw.decode("utf-8", errors="surrogateescape")
+                if features_for_path(path).names():          # a 3.0 file: 3.0 text rules
+                    return parse_script(source, str(path), wasm3=True), "text", notes
                 return parse_script(source, str(path)), "text", notes
             except Exception as error:
                 if frontend == "text":
                     raise FrontendError(f"text front end: {type(error).__name__}: {error}") from error
                 notes.append(f"text front end failed ({type(error).__name__}: {error}); used json")
     return load_json(path), "json", notes
+
+
+# --- WebAssembly 3.0 feature selection (added with the 3.0 front half) -------------------------
+def features_for_path(path: str | os.PathLike):
+    """The feature set a testsuite file is written for: scripts under a `3.0/` directory use
+    WebAssembly 3.0 (`3.0/legacy/` also the legacy exception instructions), all others 2.0."""
+    from ..features import WASM2, WASM3, WASM3_LEGACY
+
+    parts = os.path.normpath(os.fspath(path)).split(os.sep)
+    if "3.0" not in parts:
+        return WASM2
+    return WASM3_LEGACY if "legacy" in parts[parts.index("3.0"):] else WASM3
+
+
+def _select_features(path, adapter, runner) -> None:
+    """Tell the text tools, and the adapter if it can take them (`use_features(features)`), which
+    rules apply to this file."""
+    from ..features import WASM2
+
+    features = features_for_path(path)
+    runner.text.wasm3 = features != WASM2
+    use = getattr(adapter, "use_features", None)
+    if callable(use):
+        use(features)
+# ------------------------------------------------------------------------------------------------
 
 
 def run_file(path: str | os.PathLike, adapter: EngineAdapter | None = None, frontend: str = "auto",
@@ -595,7 +650,9 @@ def run_file(path: str | os.PathLike, adapter: EngineAdapter | None = None, fron
         result.record(Outcome(0, "load script", "failed", str(error)))
         return result
     load_seconds = time.perf_counter() - started
-    result = Runner(adapter, timeout=timeout).run(script)
+    runner = Runner(adapter, timeout=timeout)
+    _select_features(path, adapter, runner)     # 3.0 files: 3.0 rules
+    result = runner.run(script)
     result.file = str(path)
     result.frontend = used
     result.notes = notes + result.notes

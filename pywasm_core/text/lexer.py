@@ -105,6 +105,9 @@ def tokenize(text: str, file: str | None = None) -> Tokens:
         group = m.lastindex
         new_pos = m.end()
         if group is None:
+            if skip_depth and new_pos < end and text[new_pos] in ",;[]{}":
+                pos = new_pos + 1       # 3.0 reserved characters, harmless inside annotations
+                continue
             if new_pos < end:
                 raise _bad_character(source, text, new_pos)
             break
@@ -114,9 +117,27 @@ def tokenize(text: str, file: str | None = None) -> Tokens:
             continue
         if group == 2:
             if not re.match(rf'[{_IDCHAR}]|"', text[new_pos:new_pos + 1]):
-                raise source.error("malformed annotation id", new_pos)
+                if skip_depth:          # inside an annotation `(@)` is just `(` and `@`
+                    skip_depth += 1
+                    pos = new_pos - 1
+                    continue
+                raise source.error("empty annotation id", new_pos)
+            if text.startswith('"', new_pos):       # a string id: non-empty, valid UTF-8
+                id_string = re.compile(_STRING).match(text, new_pos)
+                if id_string is None:
+                    raise source.error("empty annotation id", new_pos)
+                name = decode_string(source, id_string.group(), new_pos)
+                if not name:
+                    raise source.error("empty annotation id", new_pos)
+                try:
+                    name.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise source.error("malformed UTF-8 encoding", new_pos) from None
             skip_depth += 1
             pos = new_pos
+            id_match = re.compile(rf'[{_IDCHAR}]+').match(text, pos)
+            if id_match is not None:      # the annotation id: any idchars (`(@$)` is fine)
+                pos = id_match.end()
             continue
         if skip_depth:
             if group == 3:
@@ -124,7 +145,11 @@ def tokenize(text: str, file: str | None = None) -> Tokens:
             elif group == 4:
                 skip_depth -= 1
             else:
-                _check_atom(source, m.group(5), pos, plain, single_string)
+                try:
+                    _check_atom(source, m.group(5), pos, plain, single_string)
+                except ParseError as error:     # reserved tokens are fine inside annotations
+                    if "reserved token" not in error.reason:
+                        raise
             pos = new_pos
             continue
         if group == 3:
@@ -165,7 +190,7 @@ def _check_atom(source: Source, lexeme: str, pos: int, plain, single_string) -> 
     if plain(lexeme):
         if lexeme[0] == "$":
             if len(lexeme) == 1:
-                raise source.error("unknown operator: empty identifier", pos)
+                raise source.error("empty identifier", pos)
             return ID
         return ATOM
     if lexeme[0] == '"' and single_string(lexeme):
@@ -185,10 +210,14 @@ def _check_atom(source: Source, lexeme: str, pos: int, plain, single_string) -> 
 def _bad_character(source: Source, text: str, pos: int) -> ParseError:
     ch = text[pos]
     if ch == '"':
-        return source.error("unclosed or malformed string", pos)
+        rest = text[pos + 1:]
+        closed = re.match(r'(?:[^"\\\n]|\\.)*"', rest) is not None
+        return source.error("malformed string" if closed else "unclosed string", pos)
     if ch == ";":
         return source.error("unexpected character ';'", pos)
-    return source.error(f"malformed source: illegal character {ch!r}", pos)
+    if "\udc80" <= ch <= "\udcff":        # a byte that was not UTF-8 (surrogateescape)
+        return source.error("malformed UTF-8 encoding", pos)
+    return source.error(f"illegal character {ch!r} (malformed source)", pos)
 
 
 def _skip_block_comment(source: Source, text: str, pos: int) -> int:

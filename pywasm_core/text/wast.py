@@ -24,17 +24,18 @@ _COMMANDS = frozenset(("module", "register", "invoke", "get", "assert_return", "
                        "assert_exhaustion", "assert_exception", *_ASSERT_MODULE))
 
 
-def parse_script(text: str, file: str | None = None) -> Script:
-    """Parse a whole `.wast` script.  A file of bare module fields is one module command."""
+def parse_script(text: str, file: str | None = None, wasm3: bool = False) -> Script:
+    """Parse a whole `.wast` script.  A file of bare module fields is one module command.
+    `wasm3`: parse modules with the WebAssembly 3.0 rules (see `parse_module`)."""
     try:
-        return _parse_script(text, file)
+        return _parse_script(text, file, wasm3)
     except RecursionError:
         raise ParseError("nesting too deep", file) from None
 
 
-def _parse_script(text: str, file: str | None) -> Script:
+def _parse_script(text: str, file: str | None, wasm3: bool = False) -> Script:
     tokens = tokenize(text, file)
-    parser = ScriptParser(tokens)
+    parser = ScriptParser(tokens, wasm3)
     commands = parser.commands()
     tokens.check_balanced()
     return Script(file or "<input>", commands)
@@ -55,7 +56,8 @@ class ScriptParser(ModuleParser):
         k, t = self.k, self.t
         if k[0] == LPAR and k[1] == ATOM and t[1] not in _COMMANDS:
             # an inline module: the whole script is the fields of one module
-            module = ModuleParser(self.tokens).parse(0, self.tokens.eof, allow_name=False)
+            module = ModuleParser(self.tokens, self.wasm3).parse(0, self.tokens.eof,
+                                                                 allow_name=False)
             return [ModuleCmd(1, ModuleSource("text", text=module))]
         result = []
         while k[self.i] != EOF:
@@ -153,7 +155,7 @@ class ScriptParser(ModuleParser):
                 return ModuleSource("binary", binary=bytes(data)), name, definition
             return ModuleSource("quote", quote=data.decode("utf-8", "surrogateescape")), \
                 name, definition
-        module = ModuleParser(self.tokens).parse(name_index, end, allow_name=True)
+        module = ModuleParser(self.tokens, self.wasm3).parse(name_index, end, allow_name=True)
         self.i = end
         self.rpar()
         return ModuleSource("text", text=module), name, definition

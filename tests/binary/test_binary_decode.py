@@ -518,6 +518,10 @@ def test_type_codes_are_one_byte_leb():
 
 
 def test_every_opcode_table_entry_has_a_decoder():
-    from pywasm_core.binary.decode import _PREFIXED, _SINGLE
+    from pywasm_core.binary.decode import _PREFIXED, _SINGLE, _build_tables
+    from pywasm_core.features import WASM3_LEGACY
     covered = {entry[0] for entry in _SINGLE if entry} | {entry[0] for entry in _PREFIXED.values()}
+    assert covered == {op for op, info in INFO.items() if info.feature is None}
+    single, prefixed, _ = _build_tables(WASM3_LEGACY.names())
+    covered = {entry[0] for entry in single if entry} | {entry[0] for entry in prefixed.values()}
     assert covered == set(INFO)

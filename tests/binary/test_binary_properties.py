@@ -49,7 +49,7 @@ def signed(value: int, bits: int) -> int:
 # --- random instructions ---------------------------------------------------------------------
 
 FLAT_OPS = sorted(op for op, info in INFO.items()
-                  if info.imm != Imm.BLOCK and op not in (Op.ELSE, Op.END))
+                  if info.feature is None and info.imm != Imm.BLOCK and op not in (Op.ELSE, Op.END))
 
 
 @st.composite

@@ -131,10 +131,17 @@ def test_eager_mode_lowers_everything_at_instantiation():
 
 
 def test_lazy_mode_lowers_on_first_call():
-    store, ex = instantiate(CONTROL)
+    store, ex = instantiate(CONTROL, config=Config(tier="interp"))
     assert ex["swap"].code is None
     ex["swap"](store, 1, 2)
     assert ex["swap"].code is not None
+
+
+def test_lazy_mode_translates_on_first_call_on_the_fast_tier():
+    store, ex = instantiate(CONTROL, config=Config(tier="fast"))
+    assert ex["swap"].fast is None and ex["loop_sum"].fast is None
+    ex["swap"](store, 1, 2)
+    assert ex["swap"].fast is not None and ex["loop_sum"].fast is None
 
 
 def test_lowered_form_is_flat_and_resolved():

@@ -167,8 +167,8 @@ def _immediates(draw, info) -> str:
             draw(st.sampled_from(["", "0", "1"]))
     if kind == Imm.CALL_INDIRECT:
         table = draw(st.sampled_from(["", "1 "]))
-        return table + draw(st.sampled_from(["(type 0)", "(param i32) (result i64)", "",
-                                             "(type 0) (param i32)"]))
+        # (`(type 0) (param i32)` is not offered: type 0 is `(func)`, so both parsers reject it)
+        return table + draw(st.sampled_from(["(type 0)", "(param i32) (result i64)", ""]))
     if kind in (Imm.MEMARG, Imm.MEMARG_LANE):
         parts = []
         if draw(st.booleans()):
@@ -217,8 +217,8 @@ def instruction_soup(draw):
     """Any instructions of the table with random immediates (wasm-tools parse does not
     validate, so they need not type-check)."""
     from pywasm_core.opcodes import INFO
-    ops = [info for info in INFO.values() if info.name not in ("block", "loop", "if", "else",
-                                                               "end", "select_t")]
+    ops = [info for info in INFO.values() if info.feature is None and  # the 2.0 instructions
+           info.name not in ("block", "loop", "if", "else", "end", "select_t")]
     lines = []
     for _ in range(draw(st.integers(1, 25))):
         info = draw(st.sampled_from(ops))

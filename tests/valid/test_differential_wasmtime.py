@@ -56,7 +56,8 @@ def seeds(wast_json) -> list[bytes]:
 
 _BY_IMM: dict[Imm, list[Op]] = {}
 for _op, _info in INFO.items():
-    _BY_IMM.setdefault(_info.imm, []).append(_op)
+    if _info.feature is None:            # the 2.0 instruction set
+        _BY_IMM.setdefault(_info.imm, []).append(_op)
 _STRUCTURE = (Op.BLOCK, Op.LOOP, Op.IF, Op.ELSE, Op.END)
 _VALUE_IMMS = (Imm.I32, Imm.I64, Imm.F32, Imm.F64, Imm.V128, Imm.BLOCK, Imm.SELECT_T,
                Imm.REFTYPE, Imm.SHUFFLE, Imm.BR_TABLE)

@@ -18,7 +18,8 @@ CONST = {I32: Op.I32_CONST, I64: Op.I64_CONST, F32: Op.F32_CONST, F64: Op.F64_CO
 # fixed-signature instructions without immediates, by result type
 PRODUCERS: dict = {}
 for _op, _info in INFO.items():
-    if _info.sig is not None and _info.imm is Imm.NONE and len(_info.sig[1]) == 1:
+    if _info.feature is None and _info.sig is not None and _info.imm is Imm.NONE \
+            and len(_info.sig[1]) == 1:
         params = tuple(VALTYPE_BY_NAME[n] for n in _info.sig[0])
         PRODUCERS.setdefault(VALTYPE_BY_NAME[_info.sig[1][0]], []).append((_op, params))
 LOCALS = (I32, I64, F32, F64, V128)
@@ -124,7 +125,7 @@ def _imm(kind: Imm):
     }[kind]
 
 
-_OPS = sorted(INFO)
+_OPS = sorted(op for op, info in INFO.items() if info.feature is None)   # 2.0 rows
 instruction = st.sampled_from(_OPS).flatmap(
     lambda op: _imm(INFO[op].imm).map(lambda imm: syntax.Instr(op, imm)))
 
