@@ -12,6 +12,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="seconds allowed per .wast command")
     parser.addoption("--wast-engine", choices=["pywasm-core", "wasmtime"], default="pywasm-core",
                      help="engine under test (wasmtime: to check the harness itself)")
+    parser.addoption("--wast-tier", choices=["default", "fast", "interp"], default="default",
+                     help="pywasm-core execution tier (Config.tier); default: the engine's")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -23,4 +25,5 @@ def pytest_configure(config: pytest.Config) -> None:
 def wast_options(request: pytest.FixtureRequest) -> dict:
     return {"frontend": request.config.getoption("--wast-frontend"),
             "timeout": request.config.getoption("--wast-timeout"),
-            "engine": request.config.getoption("--wast-engine")}
+            "engine": request.config.getoption("--wast-engine"),
+            "tier": request.config.getoption("--wast-tier")}

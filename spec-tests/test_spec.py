@@ -1,7 +1,8 @@
 """One test per official testsuite script in scope: each must run with zero failures.
 
 Select with `-m simd` / `-m "not simd"`; `--wast-frontend json` forces wasm-tools' front end;
-`--wast-engine wasmtime` runs the same scripts on wasmtime-py (a check of the harness itself).
+`--wast-engine wasmtime` runs the same scripts on wasmtime-py (a check of the harness itself);
+`--wast-tier interp|fast` picks pywasm-core's execution tier.
 A failing test's message lists every failed command (line, command, why).
 """
 
@@ -12,7 +13,7 @@ import os
 import pytest
 import spec_paths
 
-from pywasm_core.script.adapter import make_adapter
+from pywasm_core.script.adapter import PywasmCoreAdapter, make_adapter
 from pywasm_core.script.runner import run_file
 
 CORE = spec_paths.scope("SCOPE-2.0-core.txt")
@@ -31,6 +32,11 @@ def test_script(entry: str, wast_options: dict) -> None:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    result = run_file(path, make_adapter(wast_options["engine"]), frontend=wast_options["frontend"],
+    if wast_options["engine"] == "pywasm-core" and wast_options["tier"] != "default":
+        from pywasm_core import Config
+        adapter = PywasmCoreAdapter(Config(tier=wast_options["tier"]))
+    else:
+        adapter = make_adapter(wast_options["engine"])
+    result = run_file(path, adapter, frontend=wast_options["frontend"],
                       timeout=wast_options["timeout"])
     assert result.failed == 0, "\n" + result.report(max_failures=60)
