@@ -29,6 +29,14 @@ Translation (`_Translator`), done lazily at a function's first call:
 
 Calling convention of compiled callables: `fn(d, *args)` with engine values, returning None (no
 result), the value (one result) or a tuple (several).
+
+Legend of the generated names: `lN` local N, `tN` temporary, `rK_i` / `pK_i` result / loop
+parameter i of the construct at body position K, `_br` pending multi-level branch (K + 1),
+`d`/`d1` call budget, `M` memory 0's bytearray; per instance namespace: `F<i>` callable of
+function i, `FN<i>` its Func, `G<i>` global i (`GV<i>` its value when immutable), `MEM<i>`,
+`TAB<i>`, `FT<i>` type i, `INST`; per function constants `K<func>_<n>`.  Measured with
+tests/exec/bench/bench_fast.py: 5-12x faster than the interpreter, 75-335x faster than
+pywasm 2.2.3 (CPU time).
 """
 
 from __future__ import annotations
@@ -134,7 +142,6 @@ _FLOAT = r"-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+e[-+]?\d+"
 _ATOM = re.compile(rf"^(?:[A-Za-z_][A-Za-z_0-9]*|-?\d+|{_FLOAT})$")
 _TEMP = re.compile(rf"^(?:t\d+|r\d+_\d+|p\d+_\d+|-?\d+|{_FLOAT}|K\w+|GV\d+|FN\d+|None)$")
 _INT = re.compile(r"^-?\d+$")
-_LOCAL = re.compile(r"\bl(\d+)\b")
 
 
 class _Ctrl:
@@ -212,8 +219,8 @@ class _Translator:
         return f"(1 if {text} else 0)" if cond else text
 
     def pop_cond(self) -> str:
-        text, cond = self.stack.pop()
-        return text if cond else text
+        """A value used as a condition: a comparison stays a Python boolean."""
+        return self.stack.pop()[0]
 
     def pop_atom(self) -> str:
         text = self.pop_value()
@@ -448,6 +455,7 @@ class _Translator:
                     entry.escapes.add(target.id)
                     crossed = True
             self.line(f"_br = {target.id + 1}")
+            target.skips.add(target.id)       # its `end` resets the flag
             if crossed:
                 self.line("break")
                 return False
@@ -811,6 +819,8 @@ class _Translator:
                 template = template.replace(f"({{B}} ^ {sb})", str(int(b) ^ sb))
             text = template.format(A=a, B=b)
             if form == "c":
+                if len(text) > 400:
+                    text = self.assign(text)
                 self.push(text, True)
             else:
                 self.pushv(text)
@@ -924,7 +934,6 @@ def _compiled(module, defined_index: int):
 
 
 def _base_namespace() -> dict:
-    from ..numerics import floats
     return {
         "__builtins__": __builtins__,
         "Trap": Trap, "UNREACHABLE": TrapCode.UNREACHABLE,
@@ -937,7 +946,7 @@ def _base_namespace() -> dict:
         "P32": struct.Struct("<I").pack_into, "P64": struct.Struct("<Q").pack_into,
         "P16": struct.Struct("<H").pack_into, "PD": struct.Struct("<d").pack_into,
         "PF32": struct.Struct("<f").pack, "UF32": struct.Struct("<f").unpack,
-        "F32LIM": _F32_LIMIT, "F32LOAD": H.f32_load, "floats": floats,
+        "F32LIM": _F32_LIMIT, "F32LOAD": H.f32_load,
     }
 
 

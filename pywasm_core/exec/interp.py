@@ -19,8 +19,10 @@
   executed wasm instruction, where structural markers (`block`, `loop`, `end`, `nop`, and the jump
   an `else` becomes) are free.  Running out raises `Exhausted` (OUT_OF_FUEL) before the instruction
   that would overdraw, and leaves the store's fuel at 0.
-- Tier switch point: `invoke` is the single entry from the API; a compiled tier plugs in here by
-  looking at `store.engine.config.tier`.
+- Tier switch point: `invoke` is the single entry from the API; with `Config.tier == "fast"` and
+  no fuel metering it hands the call to exec/fast.py (functions translated to Python), which in
+  turn falls back to `invoke_interp` for functions it cannot translate and beyond Python's
+  recursion budget.
 """
 
 from __future__ import annotations
