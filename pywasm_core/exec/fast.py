@@ -635,6 +635,8 @@ class _Translator:
                 self.assign_vars(entry.pvars, entry.nparams)
                 for p in entry.pvars:
                     self.push(p)
+            elif entry.pyloop and not entry.nresults:
+                self.numpy_prefix(pos)
             self.ctrl.append(entry)
             self.start_loop_body(entry)
         elif op == Op.IF:
@@ -687,6 +689,19 @@ class _Translator:
         else:
             self.other(op, imm)
         return False
+
+    def numpy_prefix(self, pos) -> None:
+        """Before a loop `vectorize` recognises: run its safe iterations with numpy first."""
+        from .vectorize import plan_loop
+        plan = plan_loop(self.syntax, self.ftype, self.func, self.func.body, pos)
+        if plan is None:
+            return
+        self.uses_mem = True
+        args = "".join(f", l{j}" for j in plan.inputs)
+        self.line(f"_v = {self.const(plan)}(M{args})", self.offset)
+        if plan.outputs:
+            self.line("if _v is not None:")
+            self.line(f"    {', '.join(f'l{j}' for j in plan.outputs)}, = _v")
 
     def global_mutable(self, g: int) -> bool:
         if self._globals is None:
