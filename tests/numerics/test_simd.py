@@ -18,7 +18,10 @@ from .simd_model import model
 from .simd_values import (MASK128, edge_operands, f32_bits, f64_bits, i32s, i64s, join,
                           operand_shape, signed, split, v128s, v128s_f32, v128s_f64)
 
-NONE_SIMD = sorted(op for op, info in INFO.items() if op >> 16 == 0xFD and info.imm is Imm.NONE)
+# The fixed-width SIMD of WebAssembly 2.0; relaxed SIMD (3.0, `feature="relaxed_simd"`) is not
+# implemented in numerics yet.
+NONE_SIMD = sorted(op for op, info in INFO.items()
+                   if op >> 16 == 0xFD and info.imm is Imm.NONE and info.feature is None)
 
 
 def test_simd_ops_cover_exactly_the_no_immediate_simd_instructions():
