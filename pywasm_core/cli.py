@@ -468,6 +468,19 @@ def wasm2wat(source: str, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
+def _add_subsystem_commands() -> None:
+    """Commands that live beside their subsystem: differential fuzzing and the neural modules."""
+    from neural.cli import neural
+
+    from .testing.cli import diff, fuzz
+    cli.add_command(fuzz)
+    cli.add_command(diff)
+    cli.add_command(neural)
+
+
+_add_subsystem_commands()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the click group, turning our errors into one line and an exit status."""
     try:
