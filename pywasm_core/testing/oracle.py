@@ -413,4 +413,8 @@ def check_case(case: GeneratedCase, nan_mode: str = "strict") -> CaseResult:
     ours = run_pywasm(case)
     reference = run_wasmtime(case)
     problems = compare(ours, reference, case, nan_mode)
+    if not problems and ours.observations[0].outcome.kind == "rejected":
+        # both engines reject a module the generator meant to be valid: a generator bug
+        problems.append(f"generated module rejected by both engines: "
+                        f"{ours.observations[0].outcome.detail}")
     return CaseResult(problems, ours.inconclusive or reference.inconclusive, ours, reference)
