@@ -24,6 +24,11 @@ Translation (`_Translator`), done lazily at a function's first call:
   is closer).  A function entered with `d < 1` runs on the interpreter from that depth (explicit
   frame stack, exact `max_call_depth`), so deep recursion ends in `Exhausted("call stack
   exhausted")` and never in a RecursionError.
+- Hot loops: before a `while True:` emitted for a wasm `loop`, a call to an `exec.vectorize` plan
+  (`LoopPlan` for straight-line bodies, `TracePlan` for bodies with calls, blocks and inner loops)
+  may run the loop's first iterations as numpy array code, bit-identical to the scalar loop, and
+  hands back the locals; the scalar loop then goes on from there (`PYWASM_CORE_NUMPY=0` turns the
+  plans off).
 - Fuel: a store with fuel set runs on the interpreter (`interp.invoke` decides), so metered totals
   are exactly the interpreter's.
 
@@ -692,13 +697,18 @@ class _Translator:
 
     def numpy_prefix(self, pos) -> None:
         """Before a loop `vectorize` recognises: run its safe iterations with numpy first."""
-        from .vectorize import plan_loop
+        from .vectorize import plan_loop, plan_trace
         plan = plan_loop(self.syntax, self.ftype, self.func, self.func.body, pos)
+        extra = ""
+        if plan is None:
+            plan = plan_trace(self.syntax, self.ftype, self.func, self.func.body, pos,
+                              self.index)
+            extra = ", INST, d"
         if plan is None:
             return
         self.uses_mem = True
         args = "".join(f", l{j}" for j in plan.inputs)
-        self.line(f"_v = {self.const(plan)}(M{args})", self.offset)
+        self.line(f"_v = {self.const(plan)}(M{extra}{args})", self.offset)
         if plan.outputs:
             self.line("if _v is not None:")
             self.line(f"    {', '.join(f'l{j}' for j in plan.outputs)}, = _v")

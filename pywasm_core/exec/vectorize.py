@@ -17,11 +17,18 @@ all, so every trap, exit and NaN payload happens in the scalar code at the same 
 the same memory, and the results are bit-identical: non-NaN IEEE operations are exact
 (float64 arrays for f64, float32 arrays for f32: each product and sum rounded once as the scalar
 path does) and reductions are summed strictly in wasm order with `np.add.accumulate`.
+
+`plan_trace` covers the loops with calls, nested blocks and inner loops (`TracePlan`: ruv-fann's
+forward pass reads every element through a bounds-checked accessor call and recomputes a
+loop-invariant offset with an inner loop): the body is followed along the path iteration 0
+takes, for all iterations at once, cutting the chunk before the first iteration that branches
+elsewhere, so the same safety rules apply.
 """
 
 from __future__ import annotations
 
 import os
+import weakref
 
 import numpy as np
 
@@ -30,7 +37,9 @@ from ..opcodes import INFO, Op
 M32 = 0xFFFFFFFF
 ENABLED = os.environ.get("PYWASM_CORE_NUMPY", "1") != "0"
 STATS = {"recognised": 0, "runs": 0, "iterations": 0}
-_FIRST_CHUNK = 16
+_PLANS: "weakref.WeakSet" = weakref.WeakSet()
+_MIN_RUN = 48               # fewer safe iterations than this: numpy costs more than it saves
+_FIRST_CHUNK = 1 << 12     # exits and bounds are mostly solved before any array is made
 _MAX_CHUNK = 1 << 16
 
 _I32_BIN = {"i32.add", "i32.sub", "i32.mul", "i32.and", "i32.or", "i32.xor", "i32.shl",
@@ -62,7 +71,14 @@ def plan_loop(syntax, ftype, func, body, pos):
     except (_No, KeyError, IndexError, TypeError, AttributeError):
         return None
     STATS["recognised"] += 1
+    _PLANS.add(plan)
     return plan
+
+
+def reset_backoff() -> None:
+    """Forget the short-loop backoff of every plan (tests: make the next call try numpy)."""
+    for plan in list(_PLANS):
+        plan.skip = plan.backoff = 0
 
 
 def _check(body, pos, ltypes):
@@ -123,6 +139,7 @@ class LoopPlan:
         self._abstract()
         self.skip = 0
         self.backoff = 0
+        self.committing = False
 
     def _abstract(self) -> None:
         """Check the carried locals: i32 ones step by a constant, float ones only accumulate."""
@@ -216,7 +233,13 @@ class LoopPlan:
         size = _FIRST_CHUNK
         with np.errstate(all="ignore"):
             while True:
-                n = self._chunk(M, env, size)
+                self.committing = False
+                try:
+                    n = self._chunk(M, env, size)
+                except Exception:     # noqa: BLE001 - no effect yet: the scalar loop does it
+                    if self.committing:
+                        raise
+                    n = 0
                 total += n
                 if n < size:
                     break
@@ -235,9 +258,8 @@ class LoopPlan:
     def _chunk(self, M, env, size) -> int:
         """Run up to `size` iterations from the state in `env` (updated); how many ran."""
         n = size
-        k = np.arange(size, dtype=np.uint64)
+        ks = []                      # the iteration numbers 0..n-1, made when first needed
         mlen = len(M)
-        M8 = np.frombuffer(M, dtype=np.uint8)
         ltypes = self.ltypes
         cur = {}
         stack = []
@@ -258,60 +280,91 @@ class LoopPlan:
         def part(x):
             return x[:n] if x.ndim else x
 
-        def getlocal(j):
-            if j in cur:
-                return cur[j]
-            if j in self.steps:
-                return (np.uint64(env[j]) + np.uint64(self.steps[j]) * k) & np.uint64(M32)
-            if j in self.accs:
-                return None
-            t = ltypes[j]
-            if t == "i32":
-                return np.asarray(env[j], dtype=np.uint64)
-            v = np.asarray(env[j], dtype=_DTYPE[t])
-            if np.isnan(v):
-                n_zero()
-            return v
+        def mat(x):
+            """The value as a numpy array over the first n iterations (or a scalar)."""
+            if type(x) is _Aff:
+                if x.step == 0:
+                    return np.uint64(x.base)
+                if not ks:
+                    ks.append(np.arange(n, dtype=np.uint64))
+                return (np.uint64(x.base) + np.uint64(x.step & M32) * ks[0][:n]) & _MASK
+            if type(x) is _Cmp:
+                return _i32_cmp(x.name, mat(x.a), mat(x.b)).astype(np.uint64)
+            return x[:n] if x.ndim else x
 
-        def n_zero():
-            nonlocal n
-            n = 0
+        def bounds(ea, step, w):
+            """Iterations whose access at ea + step*k (no wrap) stays inside memory."""
+            if ea + w > mlen:
+                return 0
+            if step <= 0:
+                return n
+            return (mlen - w - ea) // step + 1
 
         for name, imm in self.instrs[:-1]:
-            if n == 0:
+            if n < _MIN_RUN:          # too few iterations to pay for numpy: all scalar
                 return 0
             if name == "local.get":
-                stack.append(getlocal(imm[0]))
+                j = imm[0]
+                if j in cur:
+                    v = cur[j]
+                elif j in self.steps:
+                    v = _Aff(env[j], self.steps[j])
+                elif j in self.accs:
+                    v = None
+                elif ltypes[j] == "i32":
+                    v = _Aff(env[j], 0)
+                else:
+                    v = np.asarray(env[j], dtype=_DTYPE[ltypes[j]])
+                stack.append(v)
             elif name == "local.set" or name == "local.tee":
                 v = stack.pop()
                 j = imm[0]
+                cur[j] = v
                 if j in self.accs:
                     reds[j] = v
-                    cur[j] = v
-                else:
-                    cur[j] = v
-                    if name == "local.tee":
-                        stack.append(v)
+                elif name == "local.tee":
+                    stack.append(v)
             elif name == "i32.const":
-                stack.append(np.asarray(imm[0] & M32, dtype=np.uint64))
+                stack.append(_Aff(imm[0], 0))
             elif name in ("f32.const", "f64.const"):
                 from ..numerics.floats import f32_from_bits, f64_from_bits
                 t = name[:3]
                 x = f32_from_bits(imm[0]) if t == "f32" else f64_from_bits(imm[0])
-                v = np.asarray(x, dtype=_DTYPE[t])
-                if np.isnan(v):
-                    return 0
-                stack.append(v)
+                stack.append(np.asarray(x, dtype=_DTYPE[t]))
             elif name == "drop":
                 stack.pop()
             elif name in _I32_BIN:
-                b, a = part(stack.pop()), part(stack.pop())
-                stack.append(_i32_bin(name, a, b))
+                b, a = stack.pop(), stack.pop()
+                op = name[4:]
+                if type(a) is _Aff and type(b) is _Aff and op in ("add", "sub", "mul", "shl"):
+                    if op == "add":
+                        stack.append(_Aff(a.base + b.base, a.step + b.step))
+                        continue
+                    if op == "sub":
+                        stack.append(_Aff(a.base - b.base, a.step - b.step))
+                        continue
+                    if op == "mul" and (a.step == 0 or b.step == 0):
+                        if a.step == 0:
+                            a, b = b, a
+                        stack.append(_Aff(a.base * b.base, a.step * b.base))
+                        continue
+                    if op == "shl" and b.step == 0:
+                        f = 1 << (b.base & 31)
+                        stack.append(_Aff(a.base * f, a.step * f))
+                        continue
+                stack.append(_i32_bin(name, mat(a), mat(b)))
             elif name in _I32_CMP:
-                b, a = part(stack.pop()), part(stack.pop())
-                stack.append(_i32_cmp(name, a, b).astype(np.uint64))
+                b, a = stack.pop(), stack.pop()
+                if type(a) is _Aff and type(b) is _Aff:
+                    stack.append(_Cmp(name, a, b))
+                else:
+                    stack.append(_i32_cmp(name, mat(a), mat(b)).astype(np.uint64))
             elif name == "i32.eqz":
-                stack.append((part(stack.pop()) == 0).astype(np.uint64))
+                a = stack.pop()
+                if type(a) is _Aff:
+                    stack.append(_Cmp("i32.eq", a, _Aff(0, 0)))
+                else:
+                    stack.append((mat(a) == 0).astype(np.uint64))
             elif name in _F_BIN:
                 b, a = stack.pop(), stack.pop()
                 op = name[4:]
@@ -320,47 +373,78 @@ class LoopPlan:
                     stack.append(("red", -x if (a is None and op == "sub") else x))
                     continue
                 a, b = part(a), part(b)
-                r = a + b if op == "add" else a - b if op == "sub" else \
-                    a * b if op == "mul" else a / b
-                cut(np.isnan(r))
-                stack.append(r)
+                stack.append(a + b if op == "add" else a - b if op == "sub" else
+                             a * b if op == "mul" else a / b)
             elif name in _LOADS:
                 t, dt, w = _LOADS[name]
-                ea = part(stack.pop()) + np.uint64(imm[1])
-                cut(ea + np.uint64(w) > mlen)
-                if n == 0:
-                    return 0
-                ea = part(ea)
-                if ea.ndim:
-                    raw = M8[ea[:, None].astype(np.intp) + np.arange(w)]
-                    v = raw.view(dt).reshape(-1)
-                    loads.append((int(ea.min()), int(ea.max()) + w))
+                a = stack.pop()
+                off = imm[1]
+                if type(a) is _Aff and a.flat(n) and a.step >= 0:
+                    ea = a.base + off
+                    n = min(n, bounds(ea, a.step, w))
+                    if n == 0:
+                        return 0
+                    if a.step == 0:
+                        v = np.frombuffer(M, dtype=dt, count=1, offset=ea)[0]
+                        loads.append((ea, ea + w))
+                        if t == "i32":              # an invariant i32: keep it symbolic
+                            stack.append(_Aff(int(v), 0))
+                            continue
+                    else:
+                        view = np.ndarray((n,), dtype=dt, buffer=M, offset=ea,
+                                          strides=(a.step,))
+                        v = view.astype(np.uint64 if t == "i32" else _DTYPE[t])
+                        del view
+                        loads.append((ea, ea + a.step * (n - 1) + w))
+                        stack.append(v)
+                        continue
                 else:
-                    v = np.asarray(M8[int(ea):int(ea) + w].view(dt)[0])
-                    loads.append((int(ea), int(ea) + w))
-                if t == "i32":
-                    v = v.astype(np.uint64)
-                else:
-                    v = v.astype(_DTYPE[t])
-                    cut(np.isnan(v))
-                stack.append(v)
+                    ea = mat(a) + np.uint64(off)
+                    cut(ea + np.uint64(w) > mlen)
+                    if n == 0:
+                        return 0
+                    ea = part(ea)
+                    M8 = np.frombuffer(M, dtype=np.uint8)
+                    if ea.ndim:
+                        v = M8[ea[:, None].astype(np.intp) + np.arange(w)].view(dt).reshape(-1)
+                        loads.append((int(ea.min()), int(ea.max()) + w))
+                    else:
+                        v = M8[int(ea):int(ea) + w].view(dt)[0]
+                        loads.append((int(ea), int(ea) + w))
+                    del M8
+                stack.append(np.asarray(v).astype(np.uint64 if t == "i32" else _DTYPE[t]))
             elif name in _STORES:
                 t, dt, w = _STORES[name]
-                v = part(stack.pop())
-                ea = part(stack.pop()) + np.uint64(imm[1])
-                cut(ea + np.uint64(w) > mlen)
-                if t != "i32":
+                v = stack.pop()
+                a = stack.pop()
+                if t == "i32":
+                    v = mat(v)
+                else:
+                    v = part(v)
                     cut(np.isnan(v))
-                stores.append((ea, v, dt, w))
+                off = imm[1]
+                if type(a) is _Aff and a.flat(n) and a.step >= w:
+                    ea = a.base + off
+                    n = min(n, bounds(ea, a.step, w))
+                    stores.append((ea, a.step, v, dt, w))
+                else:
+                    ea = mat(a) + np.uint64(off)
+                    cut(ea + np.uint64(w) > mlen)
+                    stores.append((ea, None, v, dt, w))
             elif name == "br_if":
-                cut(part(stack.pop()) != 0)
+                c = stack.pop()
+                if type(c) is _Cmp and (first := c.first_true(n)) is not None:
+                    n = min(n, first)
+                else:
+                    cut(mat(c) != 0)
             else:
                 raise AssertionError(name)
         if n == 0:
             return 0
         last, limm = self.last()
         if last == "br_if":
-            cut(part(stack.pop()) == 0)
+            c = stack.pop()
+            cut(mat(c) == 0)
         partials = {}
         for j, red in reds.items():
             x = red[1]
@@ -368,16 +452,20 @@ class LoopPlan:
             seq = np.empty(n + 1, dtype=dt)
             seq[0] = env[j]
             seq[1:] = x[:n] if x.ndim else x
-            if np.isnan(seq[0]):
-                return 0
             acc = np.add.accumulate(seq, dtype=dt)
-            cut(np.isnan(acc[1:]))
+            cut(np.isnan(acc[1:]))     # acc[i + 1]: after iteration i
             partials[j] = acc
+        for j in self.outputs:
+            if j not in self.accs and ltypes[j] != "i32":
+                cut(np.isnan(cur[j]))
         if n == 0:
             return 0
         # stores: each strictly monotonic without self-overlap, disjoint from each other and loads
         spans = []
-        for ea, v, dt, w in stores:
+        for ea, step, v, dt, w in stores:
+            if step is not None:
+                spans.append((ea, ea + step * (n - 1) + w))
+                continue
             if not ea.ndim:
                 if n > 1:
                     return 0
@@ -392,10 +480,18 @@ class LoopPlan:
             for lo2, hi2 in spans[i + 1:] + loads:
                 if lo < hi2 and lo2 < hi:
                     return 0
-        for ea, v, dt, w in stores:
-            ea = (ea.reshape(-1) if ea.ndim else ea.reshape(1))[:n].astype(np.intp)
+        self.committing = True
+        for ea, step, v, dt, w in stores:
             vals = np.broadcast_to(v[:n] if v.ndim else v, (n,)).astype(dt)
-            M8[ea[:, None] + np.arange(w)] = vals.view(np.uint8).reshape(n, w)
+            if step is not None:
+                view = np.ndarray((n,), dtype=dt, buffer=M, offset=ea, strides=(step,))
+                view[...] = vals
+                del view
+            else:
+                ea = (ea.reshape(-1) if ea.ndim else ea.reshape(1))[:n].astype(np.intp)
+                M8 = np.frombuffer(M, dtype=np.uint8)
+                M8[ea[:, None] + np.arange(w)] = vals.view(np.uint8).reshape(n, w)
+                del M8
         for j in self.outputs:
             if j in self.steps:
                 env[j] = (env[j] + self.steps[j] * n) & M32
@@ -403,9 +499,68 @@ class LoopPlan:
                 env[j] = float(partials[j][n])
             else:
                 v = cur[j]
+                if type(v) is _Aff:
+                    env[j] = (v.base + v.step * (n - 1)) & M32
+                    continue
+                v = mat(v)
                 x = v[n - 1] if v.ndim else v
                 env[j] = int(x) if ltypes[j] == "i32" else float(x)
         return n
+
+
+_MASK = np.uint64(M32)
+
+
+class _Aff:
+    """An i32 value (base + step*k) mod 2**32 over the chunk's iterations k, kept symbolic so
+    strided memory accesses and exit tests are solved with integer arithmetic."""
+    __slots__ = ("base", "step")
+
+    def __init__(self, base, step):
+        self.base = base & M32
+        step &= M32
+        self.step = step - (1 << 32) if step >= 1 << 31 else step
+
+    def flat(self, n) -> bool:
+        """No wraparound over k < n: the value is exactly base + step*k."""
+        return 0 <= self.base + self.step * (n - 1) <= M32
+
+
+class _Cmp:
+    """A comparison of two affine values, solved for the first true iteration by `br_if`."""
+    __slots__ = ("name", "a", "b")
+
+    def __init__(self, name, a, b):
+        self.name, self.a, self.b = name, a, b
+
+    def first_true(self, n):
+        """The first k < n where the comparison holds (n: none), or None if not solvable."""
+        a, b = self.a, self.b
+        op = self.name[4:]
+        if op.endswith("_s"):
+            a, b = _Aff(a.base + 0x80000000, a.step), _Aff(b.base + 0x80000000, b.step)
+        if not (a.flat(n) and b.flat(n)):
+            return None
+        op = op[:2]
+        d0, ds = a.base - b.base, a.step - b.step
+        if op in ("gt", "ge"):                 # D > 0  <=>  -D < 0
+            d0, ds, op = -d0, -ds, "lt" if op == "gt" else "le"
+        if op == "eq":
+            if ds == 0:
+                return 0 if d0 == 0 else n
+            q, r = divmod(-d0, ds)
+            return q if r == 0 and 0 <= q < n else n
+        if op == "ne":
+            if d0 != 0:
+                return 0
+            return 1 if ds != 0 and n > 1 else n
+        if op == "lt":
+            if d0 < 0:
+                return 0
+            return n if ds >= 0 else min(n, d0 // -ds + 1)
+        if d0 <= 0:                            # le
+            return 0
+        return n if ds >= 0 else min(n, (d0 - ds - 1) // -ds)
 
 
 def _arity(name):
@@ -457,3 +612,651 @@ def _i32_cmp(name, a, b):
         op = op[:2]
     return {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "gt": np.greater,
             "le": np.less_equal, "ge": np.greater_equal}[op](a, b)
+
+
+# ---- loops with calls, nested blocks and inner loops: run along iteration 0's path ----
+
+class _Bail(Exception):
+    """The trace met something the numpy path does not do: the scalar loop runs it all."""
+
+
+_NEGATE = {"i32.eq": "i32.ne", "i32.ne": "i32.eq", "i32.lt_u": "i32.ge_u",
+           "i32.ge_u": "i32.lt_u", "i32.gt_u": "i32.le_u", "i32.le_u": "i32.gt_u",
+           "i32.lt_s": "i32.ge_s", "i32.ge_s": "i32.lt_s", "i32.gt_s": "i32.le_s",
+           "i32.le_s": "i32.gt_s"}
+_TRACE_BUDGET = 3000         # instructions per traced iteration
+_CTRL_OPS = (Op.BLOCK, Op.LOOP, Op.IF)
+
+
+def _structure(body):
+    """{position of block/loop/if: (its end, its else or None)} of a function body."""
+    out = {}
+    opened = []
+    for pos, ins in enumerate(body):
+        if ins.op in _CTRL_OPS:
+            opened.append([pos, None])
+        elif ins.op == Op.ELSE:
+            opened[-1][1] = pos
+        elif ins.op == Op.END and opened:
+            start, els = opened.pop()
+            out[start] = (pos, els)
+    return out
+
+
+def plan_trace(syntax, ftype, func, body, pos, index):
+    """A `TracePlan` for a loop `plan_loop` does not take (calls, nested control), or None."""
+    if not ENABLED or body[pos].imm[0] is not None:
+        return None
+    mems = syntax.all_memories()
+    if not mems or mems[0].is_64:
+        return None
+    ltypes = [t.name for t in ftype.params] + [t.name for t in func.locals]
+    struct_ = _structure(body)
+    end = struct_[pos][0]
+    refs, written, calls = set(), set(), 0
+    for ins in body[pos + 1:end]:
+        if ins.op in (Op.LOCAL_GET, Op.LOCAL_SET, Op.LOCAL_TEE):
+            refs.add(ins.imm[0])
+            if ins.op != Op.LOCAL_GET:
+                written.add(ins.imm[0])
+        elif ins.op == Op.CALL:
+            calls += 1
+        elif ins.op in (Op.CALL_INDIRECT, Op.GLOBAL_SET):
+            return None
+    if any(ltypes[j] not in ("i32", "f32", "f64") for j in refs):
+        return None
+    plan = TracePlan(body, struct_, pos, ltypes, tuple(sorted(refs)), tuple(sorted(written)))
+    STATS["recognised"] += 1
+    _PLANS.add(plan)
+    return plan
+
+
+class TracePlan:
+    """Runs a loop's iterations as numpy array code along the control path iteration 0 takes:
+    every branch, `if` and call is followed for all iterations at once, and the chunk is cut
+    before the first iteration whose branch goes elsewhere, so the vectorised iterations all
+    execute the same instructions (callees inlined, inner loops unrolled).  The locals carried
+    from one iteration to the next are classified by running iteration 0 once, then checked
+    exactly: an i32 one must come out as itself plus a constant, a float one as an accumulator."""
+
+    def __init__(self, body, struct_, pos, ltypes, inputs, outputs):
+        self.body = body
+        self.struct = struct_
+        self.pos = pos
+        self.ltypes = ltypes
+        self.inputs = inputs
+        self.outputs = outputs
+        self.skip = 0
+        self.backoff = 0
+        self.dead = False
+        self.committing = False
+        self.hyp = None
+        self.depth = 0
+        self._structs = {}
+
+    def __call__(self, M, inst, d, *vals):
+        """`d`: the calls the scalar loop may still nest (deeper traces leave it to them)."""
+        if self.dead:
+            return None
+        self.depth = d
+        if self.skip:
+            self.skip -= 1
+            return None
+        env = dict(zip(self.inputs, vals))
+        total = 0
+        with np.errstate(all="ignore"):
+            try:
+                hyp = self.hyp          # the last entry's classification, checked exactly
+                fresh = hyp is None
+                if fresh:
+                    hyp = self._classify(M, inst, env)
+                size = _FIRST_CHUNK
+                while True:
+                    self.committing = False
+                    try:
+                        n = self._chunk(M, inst, env, size, *hyp)
+                    except _Bail as why:
+                        if fresh or total or why.args[0] != "hypothesis":
+                            raise
+                        hyp = self._classify(M, inst, env)
+                        fresh = True
+                        continue
+                    self.hyp = hyp
+                    total += n
+                    if n < size:
+                        break
+                    size = min(size * 4, _MAX_CHUNK)
+            except _Bail as why:
+                if why.args and why.args[0] == "budget":
+                    self.dead = True
+            except Exception:      # noqa: BLE001 - no effect yet: the scalar loop does it
+                if self.committing:
+                    raise
+        if total < _MIN_RUN:
+            self.backoff = min(self.backoff * 2 + 1, 64)
+            self.skip = self.backoff
+        else:
+            self.backoff = 0
+        if not total:
+            return None
+        STATS["runs"] += 1
+        STATS["iterations"] += total
+        return tuple(env[j] for j in self.outputs)
+
+    def _classify(self, M, inst, env):
+        """Run iteration 0 alone: the i32 locals it carries and their steps, the float ones."""
+        lanes = _Lanes(M, 1, 1)
+        top = self._trace(lanes, inst, env, {}, set())
+        steps, accs = {}, set()
+        for j in top.read_first & set(top.cur):
+            if self.ltypes[j] == "i32":
+                v = top.cur[j]
+                if type(v) is not _Aff or v.step:
+                    raise _Bail("carried i32 not affine")
+                steps[j] = (v.base - env[j]) & M32
+            else:
+                accs.add(j)
+        return steps, accs
+
+    def _chunk(self, M, inst, env, size, steps, accs) -> int:
+        lanes = _Lanes(M, size)
+        top = self._trace(lanes, inst, env, steps, accs)
+        if lanes.n < _MIN_RUN:
+            return 0
+        for j in top.read_first:
+            if j in top.cur and j not in steps and j not in accs:
+                raise _Bail("hypothesis")       # carried, but read as an invariant
+        for j, step in steps.items():
+            v = top.cur.get(j)
+            want = _Aff(env[j] + step, step)
+            if type(v) is not _Aff or v.base != want.base or v.step != want.step:
+                raise _Bail("hypothesis")
+        partials = {}
+        for j in accs:
+            red = top.reds.get(j)
+            if red is None or top.cur.get(j) != ("dead",):
+                raise _Bail("hypothesis")
+            n = lanes.n
+            dt = _DTYPE[self.ltypes[j]]
+            x = red
+            seq = np.empty(n + 1, dtype=dt)
+            seq[0] = env[j]
+            seq[1:] = x[:n] if x.ndim else x
+            acc = np.add.accumulate(seq, dtype=dt)
+            lanes.cut(np.isnan(acc[1:]))
+            partials[j] = acc
+        for j in self.outputs:
+            if j in top.cur and j not in accs and self.ltypes[j] != "i32":
+                lanes.cut(np.isnan(lanes.mat(top.cur[j])))
+        n = lanes.n
+        if n < _MIN_RUN or not lanes.check_stores():
+            return 0
+        self.committing = True
+        lanes.commit()
+        for j in self.outputs:
+            if j in steps:
+                env[j] = (env[j] + steps[j] * n) & M32
+            elif j in accs:
+                env[j] = float(partials[j][n])
+            elif j in top.cur:
+                v = top.cur[j]
+                if type(v) is _Aff:
+                    env[j] = (v.base + v.step * (n - 1)) & M32
+                    continue
+                v = lanes.mat(v)
+                x = v[n - 1] if v.ndim else v
+                env[j] = int(x) if self.ltypes[j] == "i32" else float(x)
+        return n
+
+    def _trace(self, lanes, inst, env, steps, accs):
+        """Interpret one iteration over all lanes; returns the top frame."""
+        top = _Frame(self.body, self.struct, self.ltypes, None, top=True)
+        top.ctrl.append(("loop", self.pos, self.struct[self.pos][0], 0, 0))
+        top.pos = self.pos + 1
+        top.env, top.steps, top.accs = env, steps, accs
+        frames = [top]
+        budget = _TRACE_BUDGET
+        while True:
+            budget -= 1
+            if budget < 0:
+                raise _Bail("budget")
+            if lanes.n < lanes.min_run:
+                raise _Bail("short")
+            fr = frames[-1]
+            ins = fr.body[fr.pos]
+            op = ins.op
+            imm = ins.imm
+            fr.pos += 1
+            st = fr.stack
+            if op == Op.LOCAL_GET:
+                st.append(fr.get(imm[0]))
+            elif op == Op.LOCAL_SET or op == Op.LOCAL_TEE:
+                v = st.pop()
+                fr.set(imm[0], v)
+                if op == Op.LOCAL_TEE:
+                    if type(v) is tuple:
+                        raise _Bail("accumulator escapes")
+                    st.append(v)
+            elif op == Op.BR_IF or op == Op.IF:
+                taken = lanes.decide(_val(st.pop()))
+                if op == Op.IF:
+                    end, els = fr.struct[fr.pos - 1]
+                    np_, nr = _arity_of(inst, imm[0])
+                    if taken:
+                        fr.ctrl.append(("if", fr.pos - 1, end, len(st), nr))
+                    elif els is not None:
+                        fr.ctrl.append(("if", fr.pos - 1, end, len(st), nr))
+                        fr.pos = els + 1
+                    else:
+                        fr.pos = end + 1
+                elif taken:
+                    r = self._branch(fr, imm[0])
+                    if r == "next":
+                        return top
+                    if r == "return":
+                        frames.pop()
+                        frames[-1].stack.extend(fr.result())
+            elif op == Op.BR:
+                r = self._branch(fr, imm[0])
+                if r == "next":
+                    return top
+                if r == "return":
+                    frames.pop()
+                    frames[-1].stack.extend(fr.result())
+            elif op == Op.BLOCK or op == Op.LOOP:
+                np_, nr = _arity_of(inst, imm[0])
+                kind = "loop" if op == Op.LOOP else "block"
+                fr.ctrl.append((kind, fr.pos - 1, fr.struct[fr.pos - 1][0], len(st), nr))
+            elif op == Op.ELSE:
+                fr.pos = fr.ctrl[-1][2]          # the then arm is done: go to the `end`
+            elif op == Op.END:
+                if not fr.ctrl:                  # end of a callee's body
+                    frames.pop()
+                    frames[-1].stack.extend(fr.result())
+                    continue
+                fr.ctrl.pop()
+                if fr.top and not fr.ctrl:
+                    raise _Bail("falls out of the loop")
+            elif op == Op.RETURN:
+                if fr.top:
+                    raise _Bail("return")
+                frames.pop()
+                frames[-1].stack.extend(fr.result())
+            elif op == Op.CALL:
+                f = inst.funcs[imm[0]]
+                if f.host is not None or f.instance is not inst or len(frames) > 16 \
+                        or len(frames) + 1 >= self.depth:
+                    raise _Bail("call")
+                syntax = f.module.syntax
+                func = syntax.funcs[f.defined_index]
+                ft = syntax.types[func.type_index]
+                types_ = [t.name for t in ft.params] + [t.name for t in func.locals]
+                if any(t not in ("i32", "f32", "f64") for t in types_) or \
+                        any(t.name not in ("i32", "f32", "f64") for t in ft.results):
+                    raise _Bail("types")
+                args = [st.pop() for _ in ft.params][::-1]
+                if any(type(a) is tuple for a in args):
+                    raise _Bail("accumulator escapes")
+                key = id(func)
+                s = self._structs.get(key)
+                if s is None:
+                    s = self._structs[key] = (func, _structure(func.body))
+                callee = _Frame(func.body, s[1], types_, len(ft.results))
+                for i, a in enumerate(args):
+                    callee.cur[i] = a
+                for i in range(len(args), len(types_)):
+                    callee.cur[i] = _Aff(0, 0) if types_[i] == "i32" else \
+                        np.asarray(0.0, dtype=_DTYPE[types_[i]])
+                callee.pos = 0
+                frames.append(callee)
+            elif op == Op.GLOBAL_GET:
+                g = inst.globals[imm[0]]
+                t = g.ty.content.name
+                if t == "i32":
+                    st.append(_Aff(g.val, 0))
+                elif t in ("f32", "f64"):
+                    st.append(np.asarray(g.val, dtype=_DTYPE[t]))
+                else:
+                    raise _Bail("global type")
+            elif op == Op.SELECT or op == Op.SELECT_T:
+                c = lanes.decide(_val(st.pop()))
+                b, a = st.pop(), st.pop()
+                if type(a) is tuple or type(b) is tuple:
+                    raise _Bail("accumulator escapes")
+                st.append(a if c else b)
+            elif op == Op.UNREACHABLE:
+                raise _Bail("unreachable")
+            elif op == Op.NOP:
+                pass
+            else:
+                info = INFO.get(op)
+                name = info.name if info is not None else ""
+                lanes.instr(name, imm, st)
+
+    @staticmethod
+    def _branch(fr, depth):
+        """Branch to label `depth` of frame `fr`: 'next' (the vectorised loop's next iteration),
+        'return' (out of a callee) or None (continue in the frame)."""
+        if depth >= len(fr.ctrl):
+            if fr.top:
+                raise _Bail("leaves the loop")
+            return "return"
+        idx = len(fr.ctrl) - 1 - depth
+        kind, start, end, height, nr = fr.ctrl[idx]
+        if fr.top and idx == 0:
+            return "next"
+        st = fr.stack
+        if kind == "loop":
+            del st[height:]
+            del fr.ctrl[idx + 1:]
+            fr.pos = start + 1
+        else:
+            keep = st[len(st) - nr:] if nr else []
+            del st[height:]
+            st.extend(keep)
+            del fr.ctrl[idx:]
+            fr.pos = end + 1
+        return None
+
+
+def _val(v):
+    if type(v) is tuple:
+        raise _Bail("accumulator escapes")
+    return v
+
+
+def _arity_of(inst, blocktype):
+    if blocktype is None:
+        return 0, 0
+    if isinstance(blocktype, int):
+        ft = inst.types[blocktype]
+        if ft.params:
+            raise _Bail("block parameters")
+        return 0, len(ft.results)
+    return 0, 1
+
+
+class _Frame:
+    """One function activation of a trace (the loop's own function: `top`)."""
+    __slots__ = ("body", "struct", "ltypes", "nres", "top", "pos", "stack", "ctrl", "cur",
+                 "env", "steps", "accs", "read_first", "reds")
+
+    def __init__(self, body, struct_, ltypes, nres, top=False):
+        self.body, self.struct, self.ltypes, self.nres, self.top = body, struct_, ltypes, nres, top
+        self.stack, self.ctrl, self.cur = [], [], {}
+        self.read_first = set()
+        self.reds = {}
+
+    def get(self, j):
+        if j in self.cur:
+            v = self.cur[j]
+            if type(v) is tuple:
+                raise _Bail("accumulator read twice")
+            return v
+        # the top frame's start-of-iteration value
+        self.read_first.add(j)
+        if j in self.steps:
+            return _Aff(self.env[j], self.steps[j])
+        if j in self.accs:
+            return ("acc", j)
+        if self.ltypes[j] == "i32":
+            return _Aff(self.env[j], 0)
+        return np.asarray(self.env[j], dtype=_DTYPE[self.ltypes[j]])
+
+    def set(self, j, v):
+        if type(v) is tuple:
+            if not self.top or v[0] != "red" or v[1] != j or j in self.reds:
+                raise _Bail("accumulator escapes")
+            self.reds[j] = v[2]
+            self.cur[j] = ("dead",)
+            return
+        if self.top and j in self.accs:
+            raise _Bail("hypothesis")          # float local carried but not accumulated
+        if j in self.cur and type(self.cur[j]) is tuple:
+            raise _Bail("accumulator overwritten")
+        self.cur[j] = v
+
+    def result(self):
+        st = self.stack
+        vals = st[len(st) - self.nres:] if self.nres else []
+        if any(type(v) is tuple for v in vals):
+            raise _Bail("accumulator escapes")
+        return vals
+
+
+class _Lanes:
+    """The iterations of one chunk: their count `n` (only ever cut down), the numpy forms of
+    values, and the loads and stores done so far."""
+
+    def __init__(self, M, size, min_run=None):
+        self.M = M
+        self.n = size
+        self.min_run = _MIN_RUN if min_run is None else min_run
+        self.mlen = len(M)
+        self.ks = None
+        self.loads = []
+        self.stores = []
+
+    def cut(self, cond):
+        if cond.ndim == 0:
+            if cond:
+                self.n = 0
+            return
+        hit = np.flatnonzero(cond[:self.n])
+        if hit.size:
+            self.n = int(hit[0])
+
+    def part(self, x):
+        return x[:self.n] if x.ndim else x
+
+    def mat(self, x):
+        if type(x) is _Aff:
+            if x.step == 0:
+                return np.uint64(x.base)
+            if self.ks is None or len(self.ks) < self.n:
+                self.ks = np.arange(self.n, dtype=np.uint64)
+            return (np.uint64(x.base) + np.uint64(x.step & M32) * self.ks[:self.n]) & _MASK
+        if type(x) is _Cmp:
+            return _i32_cmp(x.name, self.mat(x.a), self.mat(x.b)).astype(np.uint64)
+        if type(x) is tuple:
+            raise _Bail("accumulator escapes")
+        return x[:self.n] if x.ndim else x
+
+    def decide(self, c) -> bool:
+        """Iteration 0's direction at a branch; cuts before the first iteration going the
+        other way."""
+        if type(c) is _Cmp:
+            first = c.first_true(self.n)
+            if first is not None:
+                if first > 0:
+                    self.n = min(self.n, first)
+                    return False
+                other = _Cmp(_NEGATE[c.name], c.a, c.b).first_true(self.n)
+                if other is not None:
+                    self.n = min(self.n, other)
+                    return True
+        v = self.mat(c)
+        if not v.ndim:
+            return bool(v != 0)
+        t = v[:self.n] != 0
+        d = bool(t[0])
+        hit = np.flatnonzero(t != d)
+        if hit.size:
+            self.n = int(hit[0])
+        return d
+
+    def instr(self, name, imm, st):
+        """The value instructions (as in `LoopPlan`) on the operand stack `st`."""
+        if name == "i32.const":
+            st.append(_Aff(imm[0], 0))
+        elif name in ("f32.const", "f64.const"):
+            from ..numerics.floats import f32_from_bits, f64_from_bits
+            t = name[:3]
+            x = f32_from_bits(imm[0]) if t == "f32" else f64_from_bits(imm[0])
+            st.append(np.asarray(x, dtype=_DTYPE[t]))
+        elif name == "drop":
+            _val(st.pop())
+        elif name in _I32_BIN:
+            b, a = _val(st.pop()), _val(st.pop())
+            op = name[4:]
+            if type(a) is _Aff and type(b) is _Aff:
+                if op == "add":
+                    st.append(_Aff(a.base + b.base, a.step + b.step))
+                    return
+                if op == "sub":
+                    st.append(_Aff(a.base - b.base, a.step - b.step))
+                    return
+                if op == "mul" and (a.step == 0 or b.step == 0):
+                    if a.step == 0:
+                        a, b = b, a
+                    st.append(_Aff(a.base * b.base, a.step * b.base))
+                    return
+                if op == "shl" and b.step == 0:
+                    f = 1 << (b.base & 31)
+                    st.append(_Aff(a.base * f, a.step * f))
+                    return
+                if a.step == 0 and b.step == 0:
+                    v = int(_i32_bin(name, np.uint64(a.base), np.uint64(b.base)))
+                    st.append(_Aff(v, 0))
+                    return
+            st.append(_i32_bin(name, self.mat(a), self.mat(b)))
+        elif name in _I32_CMP:
+            b, a = _val(st.pop()), _val(st.pop())
+            if type(a) is _Aff and type(b) is _Aff:
+                st.append(_Cmp(name, a, b))
+            else:
+                st.append(_i32_cmp(name, self.mat(a), self.mat(b)).astype(np.uint64))
+        elif name == "i32.eqz":
+            a = _val(st.pop())
+            if type(a) is _Aff:
+                st.append(_Cmp("i32.eq", a, _Aff(0, 0)))
+            else:
+                st.append((self.mat(a) == 0).astype(np.uint64))
+        elif name in _F_BIN:
+            b, a = st.pop(), st.pop()
+            op = name[4:]
+            ta, tb = type(a) is tuple, type(b) is tuple
+            if ta or tb:
+                if ta and tb:
+                    raise _Bail("accumulator escapes")
+                acc, x = (a, b) if ta else (b, a)
+                if acc[0] != "acc" or (tb and op != "add") or op not in ("add", "sub"):
+                    raise _Bail("accumulator escapes")
+                x = self.part(x)
+                st.append(("red", acc[1], -x if op == "sub" else x))
+                return
+            a, b = self.part(a), self.part(b)
+            st.append(a + b if op == "add" else a - b if op == "sub" else
+                      a * b if op == "mul" else a / b)
+        elif name in _LOADS:
+            self.load(name, imm, st)
+        elif name in _STORES:
+            self.store(name, imm, st)
+        else:
+            raise _Bail(name or "instruction")
+
+    def bounds(self, ea, step, w):
+        if ea + w > self.mlen:
+            return 0
+        if step <= 0:
+            return self.n
+        return (self.mlen - w - ea) // step + 1
+
+    def load(self, name, imm, st):
+        t, dt, w = _LOADS[name]
+        if imm[2] != 0:
+            raise _Bail("memory index")
+        a = _val(st.pop())
+        off = imm[1]
+        M = self.M
+        if type(a) is _Aff and a.flat(self.n) and a.step >= 0:
+            ea = a.base + off
+            self.n = min(self.n, self.bounds(ea, a.step, w))
+            if self.n < self.min_run:
+                raise _Bail("short")
+            if a.step == 0:
+                v = np.frombuffer(M, dtype=dt, count=1, offset=ea)[0]
+                self.loads.append((ea, ea + w))
+                st.append(_Aff(int(v), 0) if t == "i32" else np.asarray(v, dtype=_DTYPE[t]))
+                return
+            view = np.ndarray((self.n,), dtype=dt, buffer=M, offset=ea, strides=(a.step,))
+            v = view.astype(np.uint64 if t == "i32" else _DTYPE[t])
+            del view
+            self.loads.append((ea, ea + a.step * (self.n - 1) + w))
+            st.append(v)
+            return
+        ea = self.mat(a) + np.uint64(off)
+        self.cut(ea + np.uint64(w) > self.mlen)
+        if self.n < self.min_run:
+            raise _Bail("short")
+        ea = self.part(ea)
+        M8 = np.frombuffer(M, dtype=np.uint8)
+        if ea.ndim:
+            v = M8[ea[:, None].astype(np.intp) + np.arange(w)].view(dt).reshape(-1)
+            self.loads.append((int(ea.min()), int(ea.max()) + w))
+        else:
+            v = M8[int(ea):int(ea) + w].view(dt)[0]
+            self.loads.append((int(ea), int(ea) + w))
+        del M8
+        st.append(np.asarray(v).astype(np.uint64 if t == "i32" else _DTYPE[t]))
+
+    def store(self, name, imm, st):
+        t, dt, w = _STORES[name]
+        if imm[2] != 0:
+            raise _Bail("memory index")
+        v = _val(st.pop())
+        a = _val(st.pop())
+        if t == "i32":
+            v = self.mat(v)
+        else:
+            v = self.part(v)
+            self.cut(np.isnan(v))
+        off = imm[1]
+        if type(a) is _Aff and a.flat(self.n) and a.step >= w:
+            ea = a.base + off
+            self.n = min(self.n, self.bounds(ea, a.step, w))
+            self.stores.append((ea, a.step, v, dt, w))
+        else:
+            ea = self.mat(a) + np.uint64(off)
+            self.cut(ea + np.uint64(w) > self.mlen)
+            self.stores.append((ea, None, v, dt, w))
+
+    def check_stores(self) -> bool:
+        """Each store strictly monotonic without self-overlap, disjoint from the others and
+        from every load."""
+        n = self.n
+        spans = []
+        for ea, step, v, dt, w in self.stores:
+            if step is not None:
+                spans.append((ea, ea + step * (n - 1) + w))
+                continue
+            if not ea.ndim:
+                if n > 1:
+                    return False
+                ea = ea.reshape(1)
+            ea = ea[:n].astype(np.int64)
+            if n > 1:
+                d = np.diff(ea)
+                if not ((d >= w).all() or (d <= -w).all()):
+                    return False
+            spans.append((int(ea.min()), int(ea.max()) + w))
+        for i, (lo, hi) in enumerate(spans):
+            for lo2, hi2 in spans[i + 1:] + self.loads:
+                if lo < hi2 and lo2 < hi:
+                    return False
+        return True
+
+    def commit(self):
+        n = self.n
+        M = self.M
+        for ea, step, v, dt, w in self.stores:
+            vals = np.broadcast_to(v[:n] if v.ndim else v, (n,)).astype(dt)
+            if step is not None:
+                view = np.ndarray((n,), dtype=dt, buffer=M, offset=ea, strides=(step,))
+                view[...] = vals
+                del view
+            else:
+                ea = (ea.reshape(-1) if ea.ndim else ea.reshape(1))[:n].astype(np.intp)
+                M8 = np.frombuffer(M, dtype=np.uint8)
+                M8[ea[:, None] + np.arange(w)] = vals.view(np.uint8).reshape(n, w)
+                del M8
