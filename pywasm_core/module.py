@@ -18,7 +18,7 @@ class Module:
     def __init__(self, engine: Engine, wasm: bytes | bytearray | str):
         if not isinstance(engine, Engine):
             raise TypeError(f"expected an Engine, got {type(engine).__name__}")
-        self._init(engine, _parse(wasm))
+        self._init(engine, _parse(wasm, engine.config.features))
 
     @classmethod
     def from_syntax(cls, engine: Engine, syntax, validate: bool = True) -> "Module":
@@ -26,7 +26,7 @@ class Module:
         self = object.__new__(cls)
         if validate:
             from .valid.validate import validate_module
-            validate_module(syntax)
+            validate_module(syntax, engine.config.features)
         self._init(engine, syntax)
         return self
 
@@ -35,6 +35,22 @@ class Module:
         self.syntax = syntax
         self._codes: list = [None] * len(syntax.funcs)
         self._func_types = [syntax.types[i] for i in syntax.func_type_indices()]
+        from .runtime.rtt import is_plain, registry
+        self._canon = registry(engine).module_types(syntax)   # canonical id per type index
+        if not is_plain(syntax):
+            self._interpret_indirect_calls()
+
+    def _interpret_indirect_calls(self) -> None:
+        """The fast tier checks call_indirect signatures by structural equality, which is not
+        type equality once types live in recursion groups or declare supertypes (3.0): such a
+        module's functions that call indirectly run on the interpreter (a cached "cannot
+        translate" entry makes the fast tier fall back for them)."""
+        from .opcodes import Op
+        indirect = {Op.CALL_INDIRECT, getattr(Op, "RETURN_CALL_INDIRECT", -1)}
+        cache = self.__dict__.setdefault("_fast_cache", {})
+        for i, func in enumerate(self.syntax.funcs):
+            if any(ins.op in indirect for ins in func.body):
+                cache[i] = False
 
     @classmethod
     def from_file(cls, engine: Engine, path: str | os.PathLike) -> "Module":
@@ -52,7 +68,7 @@ class Module:
     @staticmethod
     def validate(engine: Engine, wasm: bytes | bytearray | str) -> None:
         """Raise DecodeError/ParseError/ValidationError if `wasm` is not a valid module."""
-        _parse(wasm)
+        _parse(wasm, engine.config.features)
 
     @property
     def name(self) -> str | None:
@@ -78,7 +94,7 @@ class Module:
         code = self._codes[defined_index]
         if code is None:
             from .exec.lower import lower_function
-            code = lower_function(self.syntax, defined_index, self._func_types)
+            code = lower_function(self.syntax, defined_index, self._func_types, self._canon)
             self._codes[defined_index] = code
         return code
 
@@ -89,16 +105,18 @@ class Module:
         return f"<Module {self.name or ''} funcs={len(self.syntax.funcs)}>"
 
 
-def _parse(wasm):
-    """bytes -> decode, str -> text parser; then validate.  Returns the syntax.Module."""
+def _parse(wasm, features):
+    """bytes -> decode, str -> text parser; then validate, all under the engine's `features`.
+    Returns the syntax.Module."""
+    from .features import WASM2
     if isinstance(wasm, str):
         from .text import parse_module
-        syntax = parse_module(wasm)
+        syntax = parse_module(wasm, wasm3=features != WASM2)
     elif isinstance(wasm, (bytes, bytearray, memoryview)):
         from .binary.decode import decode_module
-        syntax = decode_module(bytes(wasm))
+        syntax = decode_module(bytes(wasm), features=features)
     else:
         raise TypeError(f"expected bytes or str, got {type(wasm).__name__}")
     from .valid.validate import validate_module
-    validate_module(syntax)
+    validate_module(syntax, features)
     return syntax

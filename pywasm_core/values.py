@@ -143,6 +143,26 @@ def to_internal(ty: ValType, v):
         return _check_v128(v)
     if ty is FUNCREF:
         return _check_funcref(v)
+    if ty is not EXTERNREF and getattr(ty, "heap", None) is not None:
+        return _check_typed_ref(ty, v)
+    return v
+
+
+def _check_typed_ref(ty, v):
+    """A 3.0 reference type `(ref null? heap)`: no null unless nullable; a Func (or null) for the
+    function heap types.  Other heaps (extern, GC objects) take the value as it is."""
+    if v is None:
+        if not ty.nullable:
+            raise TypeError(f"null is not a value of the non-nullable type {ty}")
+        return v
+    heap = ty.heap
+    if heap in ("func", "nofunc") or isinstance(heap, int):
+        from .runtime.func import Func
+        if heap == "nofunc" or (isinstance(heap, int) and not isinstance(v, Func)):
+            raise TypeError(f"expected a Func for {ty}, got {type(v).__name__}")
+        return _check_funcref(v)
+    if heap in ("none", "noextern", "noexn"):
+        raise TypeError(f"only null is a value of {ty}")
     return v
 
 

@@ -258,6 +258,48 @@ def store_lane(S, inst, arg):
     fn(inst.memories[memidx].data, S.pop() + offset, v, lane)
 
 
+# memory64 (3.0): an effective address may reach 2**65, which bytearray indexing and struct
+# reject with IndexError/OverflowError rather than struct.error, so anything at or past the end
+# traps here first (the helpers still check the access's last byte).
+def load_mem64(S, inst, arg):
+    fn, offset, memidx = arg
+    M = inst.memories[memidx].data
+    ea = S[-1] + offset
+    if ea >= len(M):
+        raise Trap(_MEM)
+    S[-1] = fn(M, ea)
+
+
+def store_mem64(S, inst, arg):
+    fn, offset, memidx = arg
+    v = S.pop()
+    M = inst.memories[memidx].data
+    ea = S.pop() + offset
+    if ea >= len(M):
+        raise Trap(_MEM)
+    fn(M, ea, v)
+
+
+def load_lane64(S, inst, arg):
+    fn, offset, memidx, lane = arg
+    v = S.pop()
+    M = inst.memories[memidx].data
+    ea = S[-1] + offset
+    if ea >= len(M):
+        raise Trap(_MEM)
+    S[-1] = fn(M, ea, v, lane)
+
+
+def store_lane64(S, inst, arg):
+    fn, offset, memidx, lane = arg
+    v = S.pop()
+    M = inst.memories[memidx].data
+    ea = S.pop() + offset
+    if ea >= len(M):
+        raise Trap(_MEM)
+    fn(M, ea, v, lane)
+
+
 def memory_size(S, inst, memidx):
     S.append(len(inst.memories[memidx].data) >> 16)
 

@@ -21,7 +21,7 @@ def instantiate(store, module, imports: list, instance) -> None:
     if module.engine is not store.engine:
         raise WasmError("module and store belong to different engines")
     syntax = module.syntax
-    _check_imports(syntax, imports)
+    _check_imports(module, imports)
     store._count("instances")
     instance._init_fields(store, module)
 
@@ -34,14 +34,20 @@ def instantiate(store, module, imports: list, instance) -> None:
     for i, defn in enumerate(syntax.funcs):
         funcs.append(Func._wasm(store, instance, first_defined + i, syntax.types[defn.type_index],
                                 defn, module, i))
-    for ty in syntax.tables:
-        tables.append(Table(store, ty, None))
-    for ty in syntax.memories:
-        memories.append(Memory(store, ty))
+    # Globals first: a table initialiser (3.0) may read any global (spec order: globals, then
+    # tables, memories, element segments); the tables themselves are allocated in index order.
     for g in syntax.globals:
         glob = Global(store, GlobalType(g.type.content, g.type.mutable))
+        glob.module = module
         glob.val = eval_const(g.init, instance)
         globals_.append(glob)
+    table_inits = syntax.table_inits
+    for i, ty in enumerate(syntax.tables):
+        init = table_inits[i] if i < len(table_inits) else None
+        value = eval_const(init, instance) if init is not None else None
+        tables.append(Table(store, ty, value))
+    for ty in syntax.memories:
+        memories.append(Memory(store, ty))
     instance.elems = [[eval_const(expr, instance) for expr in elem.init] for elem in syntax.elems]
     instance.datas = [bytes(data.init) for data in syntax.datas]
 
@@ -86,11 +92,15 @@ def instantiate(store, module, imports: list, instance) -> None:
         start(store)
 
 
-def _check_imports(syntax, imports: list) -> None:
+def _check_imports(module, imports: list) -> None:
     from ..runtime.func import Func
     from ..runtime.global_ import Global
     from ..runtime.memory import Memory
+    from ..runtime.rtt import func_canon, registry
     from ..runtime.table import Table
+
+    syntax = module.syntax
+    types = registry(module.engine)
 
     if len(imports) != len(syntax.imports):
         raise LinkError(f"incompatible import type: expected {len(syntax.imports)} imports, "
@@ -99,7 +109,9 @@ def _check_imports(syntax, imports: list) -> None:
         kind = imp.kind
         ok = False
         if kind == "func":
-            ok = isinstance(ext, Func) and ext.ftype == syntax.types[imp.desc]
+            # the function's type must be (or declare as a supertype) the expected type
+            ok = isinstance(ext, Func) and types.is_sub(func_canon(ext, types),
+                                                        module._canon[imp.desc])
         elif kind == "table":
             ok = isinstance(ext, Table) and ext.ty.element == imp.desc.element and \
                 ext.ty.is_64 == imp.desc.is_64 and \
@@ -108,10 +120,31 @@ def _check_imports(syntax, imports: list) -> None:
             ok = isinstance(ext, Memory) and ext.ty.is_64 == imp.desc.is_64 and \
                 limits_match(len(ext.data) >> 16, ext.ty.limits.max, imp.desc.limits)
         elif kind == "global":
-            ok = isinstance(ext, Global) and ext.ty == imp.desc
+            ok = isinstance(ext, Global) and global_matches(ext, imp.desc, module, types)
         if not ok:
             raise LinkError(f"incompatible import type: expected {describe(imp, syntax)}, "
                             f"got {describe_extern(ext)}", imp.module, imp.name)
+
+
+def global_matches(ext, expected: GlobalType, module, reg) -> bool:
+    """Global import matching: same mutability; an immutable global's type may be a subtype of
+    the expected one (3.0: `(ref func)` where `funcref` is expected), a mutable one's must be
+    the same type.  Type indices resolve in the module that defined the global."""
+    from ..runtime.rtt import value_matches
+    actual = ext.ty
+    if actual.mutable != expected.mutable:
+        return False
+    if actual == expected and ext.module is None and not _names_index(actual.content):
+        return True
+    a, b = actual.content, expected.content
+    if not value_matches(a, ext.module, b, module, reg):
+        return False
+    return not actual.mutable or value_matches(b, module, a, ext.module, reg)
+
+
+def _names_index(t) -> bool:
+    from ..types import RefType
+    return isinstance(t, RefType) and not isinstance(t.heap, str)
 
 
 def limits_match(size: int, maximum: int | None, expected) -> bool:
@@ -164,7 +197,12 @@ def eval_const(expr, instance):
         elif op == Op.END:
             break
         else:
-            fn = numerics.NUMERIC[op]
+            fn = numerics.NUMERIC.get(op)
+            if fn is None:      # a GC allocation (struct.new, array.new...) or other 3.0 form
+                from ..opcodes import INFO
+                info = INFO.get(op)
+                raise WasmError(f"unsupported constant instruction "
+                                f"{info.name if info else hex(op)} (WebAssembly 3.0)")
             b = stack.pop()
             stack[-1] = fn(stack[-1], b)
     return stack[-1]

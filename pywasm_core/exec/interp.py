@@ -395,12 +395,17 @@ def run(store, func, args, max_depth):
                         S[h:] = S[-a:]
                     else:
                         del S[h:]
-            elif op <= @RETURN_CALL_INDIRECT:  # CALL_INDIRECT, RETURN_CALL, RETURN_CALL_INDIRECT
+            elif op <= @RETURN_CALL_REF:  # CALL_INDIRECT, CALL_REF and the tail calls
                 if op == @RETURN_CALL:
                     f = funcs[imm]
                     ft = f.ftype
+                elif op >= @CALL_REF:
+                    f = S.pop()
+                    if f is None:
+                        raise Trap(NULL_REFERENCE, "null function reference")
+                    ft = f.ftype
                 else:
-                    ft, t = imm
+                    ft, t, ce = imm
                     i = S.pop()
                     elements = inst.tables[t].elements
                     if i >= len(elements):
@@ -408,7 +413,7 @@ def run(store, func, args, max_depth):
                     f = elements[i]
                     if f is None:
                         raise Trap(INDIRECT_CALL_TO_NULL, f"uninitialized element {i}")
-                    if f.ftype is not ft and f.ftype != ft:
+                    if f.canon != ce and not signature_ok(f, ce, store):
                         raise Trap(BAD_SIGNATURE)
                 c = f.code
                 if c is None:
@@ -438,7 +443,7 @@ def run(store, func, args, max_depth):
                 else:
                     a = []
                 a += c.zeros
-                if op == @CALL_INDIRECT:
+                if op == @CALL_INDIRECT or op == @CALL_REF:
                     if len(frames) >= limit:
                         raise Exhausted(STACK_OVERFLOW)
                     frames.append((func, pc, L, S, instrs))
@@ -470,6 +475,25 @@ def run(store, func, args, max_depth):
                 c = S.pop()
                 b = S.pop()
                 S[-1] = imm(S[-1], b, c)
+            elif op == @BR_ON_NULL:
+                if S[-1] is None:
+                    del S[-1]
+                    pc, h, a = imm
+                    if h >= 0:
+                        if a:
+                            S[h:] = S[-a:]
+                        else:
+                            del S[h:]
+            elif op == @BR_ON_NON_NULL:
+                if S[-1] is None:
+                    del S[-1]
+                else:
+                    pc, h, a = imm
+                    if h >= 0:
+                        S[h:] = S[-a:]
+            elif op == @REF_AS_NON_NULL:
+                if S[-1] is None:
+                    raise Trap(NULL_REFERENCE)
             else:
                 raise AssertionError(f"bad lowered opcode {op}")
     except BaseException as e:
@@ -498,15 +522,25 @@ def _build(metered: bool):
         lines.append(line)
     namespace = {
         "Trap": Trap, "Exhausted": Exhausted, "on_error": _on_error,
+        "signature_ok": _signature_ok,
         "u32": struct.Struct("<I").unpack_from, "p32": struct.Struct("<I").pack_into,
         "OUT_OF_FUEL": TrapCode.OUT_OF_FUEL, "STACK_OVERFLOW": TrapCode.STACK_OVERFLOW,
         "TABLE_OUT_OF_BOUNDS": TrapCode.TABLE_OUT_OF_BOUNDS,
         "INDIRECT_CALL_TO_NULL": TrapCode.INDIRECT_CALL_TO_NULL,
         "BAD_SIGNATURE": TrapCode.BAD_SIGNATURE, "UNREACHABLE": TrapCode.UNREACHABLE,
+        "NULL_REFERENCE": TrapCode.NULL_REFERENCE,
     }
     name = "<pywasm_core interp (metered)>" if metered else "<pywasm_core interp>"
     exec(compile("\n".join(lines), name, "exec"), namespace)
     return namespace["run"]
+
+
+def _signature_ok(f, expected: int, store) -> bool:
+    """call_indirect's type check beyond identical ids: a host function's id is computed on
+    first use; a function whose type declares `expected` as a supertype matches (3.0)."""
+    from ..runtime.rtt import func_canon, registry
+    reg = registry(store.engine)
+    return reg.is_sub(func_canon(f, reg), expected)
 
 
 def _backtrace(func, pc: int, frames: list) -> list[Frame]:

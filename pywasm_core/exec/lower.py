@@ -41,8 +41,9 @@ I64_EQZ I64_EQ I64_NE
 F64_MUL F64_ADD F64_SUB F64_MUL_L F64_ADD_L F64_SUB_L F64_MUL_K F64_ADD_K F64_SUB_K
 F64_MUL_LL F64_ADD_LL F64_SUB_LL F64_GT F64_LT F64_GE F64_LE F64_EQ F64_NE
 I32_SHLI I32_SHRUI I32_ANDI I32_ROTLI I64_SHLI I64_SHRUI
-SELECT BR_ADJ BR_IF_ADJ BR_TABLE CALL_INDIRECT RETURN_CALL RETURN_CALL_INDIRECT MISC
-REF_IS_NULL REF_FUNC UNREACHABLE NUM3
+SELECT BR_ADJ BR_IF_ADJ BR_TABLE CALL_INDIRECT RETURN_CALL RETURN_CALL_INDIRECT CALL_REF
+RETURN_CALL_REF MISC REF_IS_NULL REF_FUNC UNREACHABLE NUM3 BR_ON_NULL BR_ON_NON_NULL
+REF_AS_NON_NULL
 """.split()
 OPS: dict[str, int] = {name: i for i, name in enumerate(_NAMES)}
 globals().update(OPS)
@@ -56,6 +57,8 @@ _CMP_NEGATED = {I32_LT_S: BR_GE_S, I32_GE_S: BR_LT_S, I32_LT_U: BR_GE_U, I32_GE_
                 I32_GT_U: BR_LE_U, I32_LE_U: BR_GT_U}
 BRANCH_OPS = {BR_IF, JUMP, IFZ, *_CMP_BRANCH.values()}   # imm is a Label
 BRANCH_ADJ_OPS = {BR_ADJ, BR_IF_ADJ}                 # imm is (Label, height, arity)
+# typed-reference branches (3.0): imm is (Label, height, arity), height -1 when nothing is dropped
+BRANCH_ON_NULL_OPS = {BR_ON_NULL, BR_ON_NON_NULL}
 
 # Wasm ops the loop executes inline (trivially exact: integer mask/shift, comparisons).
 _INLINE = {
@@ -86,6 +89,11 @@ _KFORM = {I32_SHL: (I32_SHLI, 31), I32_SHR_U: (I32_SHRUI, 31), I32_ROTL: (I32_RO
 # 3.0 instructions, looked up softly so that the engine does not depend on the table's 3.0 rows
 _RETURN_CALL = getattr(Op, "RETURN_CALL", -1)
 _RETURN_CALL_INDIRECT = getattr(Op, "RETURN_CALL_INDIRECT", -1)
+_CALL_REF = getattr(Op, "CALL_REF", -1)
+_RETURN_CALL_REF = getattr(Op, "RETURN_CALL_REF", -1)
+_REF_AS_NON_NULL = getattr(Op, "REF_AS_NON_NULL", -1)
+_BR_ON_NULL = getattr(Op, "BR_ON_NULL", -1)
+_BR_ON_NON_NULL = getattr(Op, "BR_ON_NON_NULL", -1)
 
 _MISC_BY_OP = {
     Op.TABLE_GET: H.table_get, Op.TABLE_SET: H.table_set, Op.TABLE_SIZE: H.table_size,
@@ -142,14 +150,18 @@ class _Ctrl:
         self.else_ = else_            # if: the pc of the else arm (or of `end` without else)
 
 
-def lower_function(module, defined_index: int, func_types=None) -> Code:
-    """Lower defined function `defined_index` of a validated `syntax.Module`."""
+def lower_function(module, defined_index: int, func_types=None, canon=None) -> Code:
+    """Lower defined function `defined_index` of a validated `syntax.Module`.  `canon` is the
+    canonical type id of each type index (runtime/rtt.py), which indirect calls check against."""
     if func_types is None:
         func_types = [module.types[i] for i in module.func_type_indices()]
+    if canon is None:
+        from ..runtime.rtt import TypeRegistry
+        canon = TypeRegistry().module_types(module)
     func = module.funcs[defined_index]
     ftype = module.types[func.type_index]
     index = len(func_types) - len(module.funcs) + defined_index
-    lowerer = _Lowerer(module, func_types, ftype)
+    lowerer = _Lowerer(module, func_types, ftype, canon)
     lowerer.run(func.body)
     instrs, costs, offsets = lowerer.finish()
     zeros = [default_value(t) for t in func.locals]
@@ -157,8 +169,9 @@ def lower_function(module, defined_index: int, func_types=None) -> Code:
 
 
 class _Lowerer:
-    def __init__(self, module, func_types, ftype):
+    def __init__(self, module, func_types, ftype, canon):
         from .. import numerics
+        self.canon = canon
         self.numeric = numerics.NUMERIC
         self.module = module
         self.func_types = func_types
@@ -198,7 +211,7 @@ class _Lowerer:
         for op, imm, cost, offset in self.out:
             if op in BRANCH_OPS:
                 imm = imm.pc
-            elif op in BRANCH_ADJ_OPS:
+            elif op in BRANCH_ADJ_OPS or op in BRANCH_ON_NULL_OPS:
                 imm = (imm[0].pc, imm[1], imm[2])
             elif op == BR_TABLE:
                 table, default = imm
@@ -362,7 +375,7 @@ class _Lowerer:
             self.h += len(ft.results) - len(ft.params)
         elif op == Op.CALL_INDIRECT:
             ft = self.module.types[imm[0]]
-            emit(CALL_INDIRECT, (ft, imm[1]), offset)
+            emit(CALL_INDIRECT, (ft, imm[1], self.canon[imm[0]]), offset)
             self.h += len(ft.results) - len(ft.params) - 1
         elif op == _RETURN_CALL or op == _RETURN_CALL_INDIRECT:
             # tail calls (3.0): the callee replaces this frame; a RETURN follows for host
@@ -370,9 +383,31 @@ class _Lowerer:
             if op == _RETURN_CALL:
                 emit(RETURN_CALL, imm[0], offset)
             else:
-                emit(RETURN_CALL_INDIRECT, (self.module.types[imm[0]], imm[1]), offset)
+                emit(RETURN_CALL_INDIRECT, (self.module.types[imm[0]], imm[1],
+                                            self.canon[imm[0]]), offset)
             emit(RETURN, len(self.ftype.results), offset, cost=0)
             return True
+        elif op == _CALL_REF:
+            ft = self.module.types[imm[0]]
+            emit(CALL_REF, None, offset)
+            self.h += len(ft.results) - len(ft.params) - 1
+        elif op == _RETURN_CALL_REF:
+            emit(RETURN_CALL_REF, None, offset)
+            emit(RETURN, len(self.ftype.results), offset, cost=0)
+            return True
+        elif op == _REF_AS_NON_NULL:
+            emit(REF_AS_NON_NULL, None, offset)
+        elif op == _BR_ON_NULL:
+            # the reference is popped for the branch and stays on the fall-through path
+            self.h -= 1
+            label, height, arity, drop = self.target(imm[0])
+            emit(BR_ON_NULL, (label, height if drop else -1, arity), offset)
+            self.h += 1
+        elif op == _BR_ON_NON_NULL:
+            # the (non-null) reference is the last branch operand; a null is dropped
+            label, height, arity, drop = self.target(imm[0])
+            emit(BR_ON_NON_NULL, (label, height if drop else -1, arity), offset)
+            self.h -= 1
         elif op == Op.DROP:
             emit(DROP, None, offset)
             self.h -= 1
@@ -407,6 +442,13 @@ class _Lowerer:
         self.h += len(info.sig[1]) - len(info.sig[0])
         if kind == Imm.MEMARG:
             _align, mem_offset, memidx = imm
+            if self.module.all_memories()[memidx].is_64:
+                # memory64: an effective address can exceed what a bytearray index takes
+                if name in H.LOADS:
+                    emit(MISC, (H.load_mem64, (H.LOADS[name], mem_offset, memidx)), offset)
+                else:
+                    emit(MISC, (H.store_mem64, (H.STORES[name], mem_offset, memidx)), offset)
+                return
             if name in H.LOADS:
                 fn = H.LOADS[name]
                 if memidx:
@@ -426,12 +468,14 @@ class _Lowerer:
             return
         if kind == Imm.MEMARG_LANE:
             _align, mem_offset, memidx, lane = imm
+            is_64 = self.module.all_memories()[memidx].is_64
             if name in H.LANE_LOADS:
                 fn = H.lane_loader(H.LANE_LOADS[name])
-                emit(MISC, (H.load_lane, (fn, mem_offset, memidx, lane)), offset)
+                handler = H.load_lane64 if is_64 else H.load_lane
             else:
                 fn = H.lane_storer(H.LANE_STORES[name])
-                emit(MISC, (H.store_lane, (fn, mem_offset, memidx, lane)), offset)
+                handler = H.store_lane64 if is_64 else H.store_lane
+            emit(MISC, (handler, (fn, mem_offset, memidx, lane)), offset)
             return
         nparams = len(info.sig[0])
         if kind == Imm.LANE:

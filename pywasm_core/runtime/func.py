@@ -8,7 +8,7 @@ from ..types import FuncType
 
 class Func:
     __slots__ = ("store", "ftype", "host", "access_caller", "instance", "index", "defn", "code",
-                 "module", "defined_index", "fast", "__weakref__")
+                 "module", "defined_index", "fast", "canon", "__weakref__")
 
     def __init__(self, store, ty: FuncType, func, access_caller: bool = False):
         """A host function: `func(*params)` (or `func(caller, *params)` with access_caller=True)
@@ -28,6 +28,7 @@ class Func:
         self.module = None
         self.defined_index = None
         self.fast = None          # the fast tier's callable (exec/fast.py), made at first use
+        self.canon = None         # canonical type id (runtime/rtt.py), computed at first need
 
     @classmethod
     def _wasm(cls, store, instance, index: int, ty: FuncType, defn, module, defined_index: int):
@@ -43,6 +44,7 @@ class Func:
         self.module = module
         self.defined_index = defined_index
         self.fast = None
+        self.canon = module._canon[defn.type_index]
         return self
 
     def lower(self):

@@ -7,7 +7,7 @@ from ..types import GlobalType
 
 
 class Global:
-    __slots__ = ("store", "ty", "val")
+    __slots__ = ("store", "ty", "val", "module")
 
     def __init__(self, store, ty: GlobalType, value=None):
         if not isinstance(ty, GlobalType):
@@ -15,6 +15,7 @@ class Global:
         from ..values import default_value, to_internal
         self.store = store
         self.ty = ty
+        self.module = None        # the defining Module: resolves type indices in `ty` (3.0)
         self.val = default_value(ty.content) if value is None else to_internal(ty.content, value)
 
     def type(self, store=None) -> GlobalType:

@@ -97,6 +97,15 @@ class PywasmCoreAdapter:
         self.config = config
         self.reset()
 
+    def use_features(self, features: Any) -> None:
+        """Run the next scripts under `features` (the runner calls this per file: 3.0 files get
+        features.WASM3); takes effect at once, on a fresh store."""
+        import copy
+        config = copy.copy(self.config) if self.config is not None else self.api.Config()
+        config.features = features
+        self.config = config
+        self.reset()
+
     def reset(self) -> None:
         api = self.api
         self.engine = api.Engine(self.config) if self.config is not None else api.Engine()
@@ -152,11 +161,29 @@ class PywasmCoreAdapter:
         result_types = func.type(self.store).results
         result = func(self.store, *[self.to_engine(a) for a in args])
         values = _as_list(result, len(result_types))
-        return [self.from_engine(t.name, v) for t, v in zip(result_types, values)]
+        return [self.from_engine(_script_type(t, v), v) for t, v in zip(result_types, values)]
 
     def get(self, instance: Any, field: str) -> Const:
         global_ = self._export(instance, field, self.api.Global)
-        return self.from_engine(global_.type(self.store).content.name, global_.value(self.store))
+        value = global_.value(self.store)
+        return self.from_engine(_script_type(global_.type(self.store).content, value), value)
+
+
+_TOP_SHORTHAND = {"func": "funcref", "nofunc": "funcref", "extern": "externref",
+                  "noextern": "externref", "exn": "exnref", "noexn": "exnref"}
+
+
+def _script_type(valtype: Any, value: object) -> str:
+    """The scripts' name for a result's type: a 3.0 reference type `(ref null? heap)` is named
+    by its hierarchy's shorthand (`(ref extern)` -> externref, `(ref $f)` -> funcref), as the
+    scripts' result patterns do."""
+    heap = getattr(valtype, "heap", None)
+    if heap is None:
+        return valtype.name
+    if isinstance(heap, int):
+        from ..runtime.func import Func
+        return "funcref" if value is None or isinstance(value, Func) else "anyref"
+    return _TOP_SHORTHAND.get(heap, "anyref")
 
 
 def _as_list(result: object, count: int) -> list:

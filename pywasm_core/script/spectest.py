@@ -56,4 +56,11 @@ def spectest_imports(store: object, api: ModuleType | None = None,
     table_type = api.TableType(api.ValType.funcref(), api.Limits(10, 20))
     externs["table"] = api.Table(store, table_type, None)
     externs["memory"] = api.Memory(store, api.MemoryType(api.Limits(1, 2)))
+    # 3.0's spectest adds an i64-indexed table; only for pywasm-core stores with 3.0 features
+    # (the 2.0 module keeps its exact shape; wasmtime-py cannot make table64 tables)
+    config = getattr(getattr(store, "engine", None), "config", None)
+    if api.__name__ == "pywasm_core" and getattr(config, "features", None) is not None \
+            and config.features.memory64:
+        table64_type = api.TableType(api.ValType.funcref(), api.Limits(10, 20), True)
+        externs["table64"] = api.Table(store, table64_type, None)
     return externs
