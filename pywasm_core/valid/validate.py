@@ -1489,6 +1489,9 @@ def _module_context(module: syntax.Module, features: Features) -> ValidationCont
         memories.append(memory)
     if len(memories) > 1 and not features.multi_memory:
         raise _Invalid("multiple memories")
+    if not features.memory64 and any(t.is_64 for t in (*tables, *memories)):
+        # only the text format can express this without the feature (the decoder rejects it)
+        raise _Invalid("memory64 is not enabled: i64 addresses need the memory64 feature")
     for tag in module.tags:
         tags.append(tag_at(tag))
     for g in module.globals:

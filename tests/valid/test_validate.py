@@ -316,13 +316,15 @@ def test_memory_instructions():
 
 
 def test_memory64_uses_i64_addresses():
+    from pywasm_core.features import WASM3
     mem64 = [MemoryType(Limits(1), is_64=True)]
     validate_module(func_module(i("i64.const", 0), i("i32.load", 2, 0, 0), i("drop"),
-                                memories=mem64))
-    invalid(func_module(i("i32.const", 0), i("i32.load", 2, 0, 0), i("drop"), memories=mem64),
-            "type mismatch")
+                                memories=mem64), WASM3)
+    with pytest.raises(ValidationError, match="^type mismatch"):
+        validate_module(func_module(i("i32.const", 0), i("i32.load", 2, 0, 0), i("drop"),
+                                    memories=mem64), WASM3)
     validate_module(func_module(i("memory.size", 0), i("memory.grow", 0), i("drop"),
-                                memories=mem64))
+                                memories=mem64), WASM3)
 
 
 def test_data_segment_instructions():
@@ -502,3 +504,15 @@ def test_constant_expression_errors_point_at_the_instruction():
 def test_every_instruction_of_the_table_has_a_rule():
     from pywasm_core.valid.validate import missing_rules
     assert missing_rules() == []
+
+
+def test_i64_addresses_need_the_memory64_feature():
+    """The text parser reads `(memory i64 1)` in any mode; without memory64 the validator says no."""
+    from pywasm_core.features import WASM3
+    from pywasm_core.text import parse_module
+    from pywasm_core.valid import validate_module
+    for text in ("(module (memory i64 1))", "(module (table i64 1 funcref))"):
+        module = parse_module(text)
+        with pytest.raises(ValidationError, match="memory64"):
+            validate_module(module)
+        validate_module(module, WASM3)
