@@ -12,8 +12,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="seconds allowed per .wast command")
     parser.addoption("--wast-engine", choices=["pywasm-core", "wasmtime"], default="pywasm-core",
                      help="engine under test (wasmtime: to check the harness itself)")
-    parser.addoption("--wast-tier", choices=["default", "fast", "interp"], default="default",
-                     help="pywasm-core execution tier (Config.tier); default: the engine's")
+    parser.addoption("--wast-tier", choices=["both", "fast", "interp"], default="both",
+                     help="pywasm-core execution tier(s) (Config.tier); default: each script on both")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -21,9 +21,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "simd: a script of the fixed-width SIMD scope list")
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every script on both execution tiers unless one is asked for (wasmtime has none)."""
+    if "tier" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("--wast-tier")
+        if metafunc.config.getoption("--wast-engine") != "pywasm-core":
+            tiers = ["-"]
+        else:
+            tiers = ["fast", "interp"] if chosen == "both" else [chosen]
+        metafunc.parametrize("tier", tiers)
+
+
 @pytest.fixture
 def wast_options(request: pytest.FixtureRequest) -> dict:
     return {"frontend": request.config.getoption("--wast-frontend"),
             "timeout": request.config.getoption("--wast-timeout"),
-            "engine": request.config.getoption("--wast-engine"),
-            "tier": request.config.getoption("--wast-tier")}
+            "engine": request.config.getoption("--wast-engine")}

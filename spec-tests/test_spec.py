@@ -2,7 +2,7 @@
 
 Select with `-m simd` / `-m "not simd"`; `--wast-frontend json` forces wasm-tools' front end;
 `--wast-engine wasmtime` runs the same scripts on wasmtime-py (a check of the harness itself);
-`--wast-tier interp|fast` picks pywasm-core's execution tier.
+Each script runs on both execution tiers (fast and interp); `--wast-tier interp|fast` picks one.
 A failing test's message lists every failed command (line, command, why).
 """
 
@@ -24,7 +24,7 @@ PARAMS = [pytest.param(e, id=os.path.basename(e), marks=pytest.mark.spec) for e 
 
 
 @pytest.mark.parametrize("entry", PARAMS)
-def test_script(entry: str, wast_options: dict) -> None:
+def test_script(entry: str, tier: str, wast_options: dict) -> None:
     path = spec_paths.resolve(entry)
     if path is None:
         message = (f"{entry} not found under {spec_paths.testsuite_root()}: set WASM_TESTSUITE "
@@ -32,9 +32,9 @@ def test_script(entry: str, wast_options: dict) -> None:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    if wast_options["engine"] == "pywasm-core" and wast_options["tier"] != "default":
+    if wast_options["engine"] == "pywasm-core":
         from pywasm_core import Config
-        adapter = PywasmCoreAdapter(Config(tier=wast_options["tier"]))
+        adapter = PywasmCoreAdapter(Config(tier=tier))
     else:
         adapter = make_adapter(wast_options["engine"])
     result = run_file(path, adapter, frontend=wast_options["frontend"],
