@@ -23,23 +23,17 @@ from pywasm_core.errors import DecodeError, ValidationError
 from pywasm_core.opcodes import INFO, Imm, Op
 from pywasm_core.types import (EXTERNREF, F32, FUNCREF, I32, I64, GlobalType, Limits, MemoryType,
                                TableType)
+from pywasm_core.testing.oracle import wasmtime_config
 from pywasm_core.valid import validate_module
 
 wasmtime = pytest.importorskip("wasmtime")
 
-_POST_2_0 = ("wasm_multi_memory", "wasm_memory64", "wasm_gc", "wasm_function_references",
-             "wasm_tail_call", "wasm_exceptions", "wasm_threads", "wasm_relaxed_simd",
-             "wasm_wide_arithmetic", "wasm_custom_page_sizes", "wasm_stack_switching",
-             "wasm_component_model")
-
 
 @pytest.fixture(scope="module")
 def engine():
-    config = wasmtime.Config()
-    for feature in _POST_2_0:
-        if hasattr(config, feature):
-            setattr(config, feature, False)
-    return wasmtime.Engine(config)
+    # wasmtime-py's feature switches are write-only properties (hasattr() is False for them);
+    # the oracle's config sets each one, for exactly the 2.0 feature set.
+    return wasmtime.Engine(wasmtime_config(fuel=False))
 
 
 @pytest.fixture(scope="module")
