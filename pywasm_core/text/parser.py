@@ -827,30 +827,25 @@ class ModuleParser:
 
     def offset_expr(self) -> list[Instr]:
         """`(offset instr*)` or a single folded instruction."""
-        if self.at_group("offset"):
-            self.i += 2
-            code = self.const_expr()
-            self.rpar()
-            return code
-        self.locals = {}
-        self.labels = []
-        code: list[Instr] = []
-        self.folded(code)
-        code.append(_END)
-        return code
+        return self.abbreviated_expr("offset")
 
     def elem_item(self) -> list[Instr]:
         """`(item instr*)` or a single folded instruction."""
-        if self.at_group("item"):
+        return self.abbreviated_expr("item", "an element expression")
+
+    def abbreviated_expr(self, keyword: str, expected: str | None = None) -> list[Instr]:
+        """`(keyword instr*)`, or the abbreviation: one folded instruction (which must start
+        with `(` when `expected` names what was wanted)."""
+        if self.at_group(keyword):
             self.i += 2
             code = self.const_expr()
             self.rpar()
             return code
+        if expected is not None and self.k[self.i] != LPAR:
+            raise self.unexpected(expected)
         self.locals = {}
         self.labels = []
         code: list[Instr] = []
-        if self.k[self.i] != LPAR:
-            raise self.unexpected("an element expression")
         self.folded(code)
         code.append(_END)
         return code
