@@ -1,7 +1,7 @@
 """Time the same work on pywasm-core, pywasm 2.2.3 and wasmtime, in one run.
 
-Sections (`--only exec,simd,neural,startup`): execution kernels, the SIMD kernel, the ruv-swarm
-neural API, and start-up/tooling times.  Each engine instantiates a module once, makes one untimed
+Sections (`--only exec,simd,wasm3,neural,startup`): execution kernels, the SIMD kernel, GC- and
+exception-heavy WebAssembly 3.0 kernels, the ruv-swarm neural API, and start-up/tooling times.  Each engine instantiates a module once, makes one untimed
 warm-up call (pywasm-core lowers a function on its first call), then `--repeat` timed calls; the
 tables show medians.  Every call's result is checked against the expected value and the engines'
 results against each other (wasmtime's included), so a wrong answer can never look fast.  Peers
@@ -46,6 +46,7 @@ class Case:
     kind: str = "i32"   # result type: i32, i64, f32, f64 (floats are compared bit for bit)
     setup: str | None = None
     section: str = "exec"
+    wasm3: bool = False  # needs the WebAssembly 3.0 feature set (GC, exceptions...)
 
 
 CASES = [
@@ -72,6 +73,16 @@ CASES = [
     Case("f32 dot (scalar)", "simd.wasm", "dot_f32", 65536, 256, -16.999958038330078,
          -14.416666030883789, "the same dot product in scalar f32 code, one accumulator per "
          "lane (same result)", kind="f32", setup="fill", section="simd"),
+    Case("gc trees", "gc.wasm", "trees", 12, 4, 218103558, 3310,
+         "binary trees: 4 complete trees of 2^(n+1)-1 structs built recursively, then walked "
+         "through anyref with ref.cast and struct.get", section="wasm3", wasm3=True),
+    Case("gc arrays", "gc.wasm", "arrays", 20_000, 100, 149995000.0, 3725.0,
+         "an n-element mutable f64 array filled through i31 boxing, then summed with "
+         "array.get/array.len", kind="f64", section="wasm3", wasm3=True),
+    Case("exceptions", "exceptions.wasm", "throws", 2_000, 20, 46935000, 464846,
+         "n exceptions thrown 22 frames deep, passing a non-matching try_table, caught by "
+         "try_table; every fourth caught as exnref (catch_ref) and rethrown with throw_ref",
+         section="wasm3", wasm3=True),
 ]
 
 Call = Callable[[], object]
@@ -81,11 +92,17 @@ class EngineMissing(Exception):
     pass
 
 
-def load_pywasm_core(path: Path, export: str, arg: int, tier: str | None = None,
-                     setup: str | None = None) -> Call:
-    import pywasm_core
+class WrongResult(AssertionError):
+    """A call returned something other than the expected value (engines' own internal
+    AssertionErrors, e.g. pywasm's on an unsupported instruction, are not this)."""
 
-    engine = pywasm_core.Engine(pywasm_core.Config(tier=tier))
+
+def load_pywasm_core(path: Path, export: str, arg: int, tier: str | None = None,
+                     setup: str | None = None, wasm3: bool = False) -> Call:
+    import pywasm_core
+    from pywasm_core.features import WASM2, WASM3
+
+    engine = pywasm_core.Engine(pywasm_core.Config(tier=tier, features=WASM3 if wasm3 else WASM2))
     store = pywasm_core.Store(engine)
     module = pywasm_core.Module.from_file(engine, path)
     exports = pywasm_core.Instance(store, module, []).exports(store)
@@ -95,12 +112,14 @@ def load_pywasm_core(path: Path, export: str, arg: int, tier: str | None = None,
     return lambda: func(store, arg)
 
 
-def load_pywasm_core_interp(path: Path, export: str, arg: int, setup: str | None = None) -> Call:
+def load_pywasm_core_interp(path: Path, export: str, arg: int, setup: str | None = None,
+                            wasm3: bool = False) -> Call:
     """pywasm-core's reference interpreter tier (the one metered runs use)."""
-    return load_pywasm_core(path, export, arg, tier="interp", setup=setup)
+    return load_pywasm_core(path, export, arg, tier="interp", setup=setup, wasm3=wasm3)
 
 
-def load_pywasm(path: Path, export: str, arg: int, setup: str | None = None) -> Call:
+def load_pywasm(path: Path, export: str, arg: int, setup: str | None = None,
+                wasm3: bool = False) -> Call:
     try:
         import pywasm
     except ImportError as error:
@@ -116,12 +135,19 @@ def load_pywasm(path: Path, export: str, arg: int, setup: str | None = None) -> 
     return call
 
 
-def load_wasmtime(path: Path, export: str, arg: int, setup: str | None = None) -> Call:
+def load_wasmtime(path: Path, export: str, arg: int, setup: str | None = None,
+                  wasm3: bool = False) -> Call:
     try:
         import wasmtime
     except ImportError as error:
         raise EngineMissing("wasmtime is not installed (pip install wasmtime)") from error
-    store = wasmtime.Store()
+    if wasm3:
+        config = wasmtime.Config()
+        for flag in ("wasm_gc", "wasm_function_references", "wasm_exceptions", "wasm_tail_call"):
+            setattr(config, flag, True)   # write-only properties
+        store = wasmtime.Store(wasmtime.Engine(config))
+    else:
+        store = wasmtime.Store()
     module = wasmtime.Module.from_file(store.engine, str(path))
     exports = wasmtime.Instance(store, module, []).exports(store)
     if setup:
@@ -151,7 +177,7 @@ ENGINES: dict[str, Callable[..., Call]] = {
     "pywasm": load_pywasm,
     "wasmtime": load_wasmtime,
 }
-SECTIONS = ("exec", "simd", "neural", "startup")
+SECTIONS = ("exec", "simd", "wasm3", "neural", "startup")
 
 
 def as_signed32(value: object) -> object:
@@ -191,7 +217,7 @@ def time_call(call: Call, name: str, kind: str, expected: object, repeat: int,
         got = normalise(result, kind)
         if seen is not None and got != seen:
             shown = expected if want is not None else "the first call's result"
-            raise AssertionError(f"{name}: got {result!r}, expected {shown}")
+            raise WrongResult(f"{name}: got {result!r}, expected {shown}")
         seen = got
         if attempt or not warm_up:
             times.append(elapsed)
@@ -202,7 +228,7 @@ def time_case(loader: Callable[..., Call], case: Case, quick: bool,
               repeat: int) -> list[float]:
     arg = case.quick_arg if quick else case.arg
     expected = case.quick_expected if quick else case.expected
-    call = loader(WASM / case.module, case.export, arg, setup=case.setup)
+    call = loader(WASM / case.module, case.export, arg, setup=case.setup, wasm3=case.wasm3)
     return time_call(call, case.name, case.kind, expected, repeat)[0]
 
 
@@ -287,7 +313,7 @@ def run_rows(rows: list[Row], engines: list[str], repeat: int, results: Results,
             except EngineMissing as gone:
                 missing[engine] = str(gone)
                 continue
-            except AssertionError as wrong:
+            except WrongResult as wrong:
                 results.failures.append(f"{row.name} on {engine}: {wrong}")
                 results.errors.setdefault(row.name, {})[engine] = "wrong result"
                 continue
@@ -369,7 +395,8 @@ def wasm_rows(section: str, quick: bool) -> list[Row]:
         arg = case.quick_arg if quick else case.arg
 
         def make(engine: str, case=case, arg=arg) -> Call:
-            return ENGINES[engine](WASM / case.module, case.export, arg, setup=case.setup)
+            return ENGINES[engine](WASM / case.module, case.export, arg, setup=case.setup,
+                                   wasm3=case.wasm3)
         rows.append(Row(case.name, f"`{case.export}({arg})`", case.kind,
                         case.quick_expected if quick else case.expected, make))
     return rows
@@ -427,6 +454,25 @@ def section_simd(engines, options, results, missing) -> list[str]:
     return text
 
 
+def section_wasm3(engines, options, results, missing) -> list[str]:
+    rows = wasm_rows("wasm3", options.quick)
+    run_rows(rows, engines, options.repeat, results, missing)
+    present = [e for e in engines if e not in missing]
+    text = ["## WebAssembly 3.0: GC and exceptions", "",
+            "pywasm-core runs these with `Config(features=WASM3)`, wasmtime with GC, function "
+            "references and exceptions switched on.", "",
+            ratio_table(rows, present, results), ""]
+    unable = [e for e in present if all(results.errors.get(r.name, {}).get(e) == "cannot run"
+                                        for r in rows)]
+    if unable:
+        text.append("Cannot run these modules (no GC/exception support): " + ", ".join(unable)
+                    + ".")
+        text.append("")
+    text += ["Workloads (`wasm/src/gc.wat`, `wasm/src/exceptions.wat`): " + "; ".join(
+        f"{c.name}: {c.what}" for c in CASES if c.section == "wasm3") + ".", ""]
+    return text
+
+
 def section_neural(engines, options, results, missing) -> list[str]:
     from . import neural_bench
     return neural_bench.section(engines, options, results, missing)
@@ -437,7 +483,8 @@ def section_startup(engines, options, results, missing) -> list[str]:
     return startup.section(engines, options, results, missing)
 
 
-SECTION_FUNCS = {"exec": section_exec, "simd": section_simd, "neural": section_neural,
+SECTION_FUNCS = {"exec": section_exec, "simd": section_simd, "wasm3": section_wasm3,
+                 "neural": section_neural,
                  "startup": section_startup}
 
 
@@ -495,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
             "\"interp\")`, the reference interpreter that fuel-metered runs use.",
             "",
             "Reproduce: `python -m benchmarks --write BENCHMARKS.md` runs every section and "
-            "rewrites this file; `--only exec,simd,neural,startup` picks sections, `--engines` "
+            "rewrites this file; `--only exec,simd,wasm3,neural,startup` picks sections, `--engines` "
             "engines, `--quick` is a seconds-long smoke test.  The ruv-swarm modules come from "
             "RUV_SWARM_DIR (default ../shared/ruv-swarm), the testsuite from WASM_TESTSUITE_DIR "
             "(default ../shared/wasm-testsuite).",
