@@ -48,10 +48,15 @@ test_simd_wasmtime.py):
   * abs/neg only touch the sign bit (no quieting).
   * promote/demote: the NaN is quieted, its payload shifted up (promote) or cut to its top 23
     fraction bits (demote), as the scalar f64.promote_f32 / f32.demote_f64.
+
+Relaxed SIMD (WebAssembly 3.0): each instruction gives the one result wasmtime gives on this
+x86-64 machine (pshufb, cvttps2dq, blendv, fused multiply-add, pmin/pmax, pmulhrsw, pmaddubsw);
+the table is in the comment of the "relaxed SIMD" section below and in docs/relaxed-simd.md.
 """
 
 from __future__ import annotations
 
+import math
 import operator
 import struct
 from typing import Callable
@@ -59,7 +64,8 @@ from typing import Callable
 import numpy as np
 
 from pywasm_core.numerics import convert, floats
-from pywasm_core.numerics.floats import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
+from pywasm_core.numerics.floats import (f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits,
+                                         renamed)
 from pywasm_core.opcodes import INFO, Imm, Op
 
 MASK128 = (1 << 128) - 1
@@ -1054,6 +1060,316 @@ def v128_load_lane(v: int, data: bytes, lane: int) -> int:
 def v128_store_lane(v: int, width: int, lane: int) -> bytes:
     """v128.store{8,16,32,64}_lane: the `width` bytes of lane `lane`."""
     return v.to_bytes(16, "little")[lane * width:(lane + 1) * width]
+
+
+# ----------------------------------------------------------------------------------------------
+# relaxed SIMD (WebAssembly 3.0, feature "relaxed_simd").  Each instruction may give one of
+# several results in the spec; this engine always gives the one wasmtime 50 gives on this x86-64
+# machine (AVX2 + FMA, `relaxed_simd_deterministic` off), so differential runs agree bit for bit.
+# Why these: with `relaxed_simd_deterministic` off, Cranelift lowers each relaxed instruction to
+# the x86 instruction named below when the CPU has it; all were measured on wasmtime (edge and
+# random inputs, tests/numerics/test_simd_wasmtime.py).  wasmtime on a CPU without FMA gives an
+# UNFUSED madd instead, without SSE4.1/SSSE3 the deterministic forms; this engine does not look
+# at the CPU.  The choice per instruction (docs/relaxed-simd.md has the long form):
+#
+#   i8x16.relaxed_swizzle       pshufb: index byte with its top bit set -> 0, else a[index & 15]
+#   i32x4.relaxed_trunc_f32x4_s cvttps2dq: truncate; NaN or out of i32 range -> 0x80000000
+#   i32x4.relaxed_trunc_f64x2_s_zero   cvttpd2dq: the same on 2 f64 lanes; lanes 2, 3 zero
+#   i32x4.relaxed_trunc_*_u(_zero)     the saturating i32x4.trunc_sat_* (NaN and < 0 -> 0,
+#                               too big -> 0xFFFFFFFF): Cranelift has no x86 shortcut for them
+#   f32x4/f64x2.relaxed_madd    FUSED a*b+c, rounded once (vfmadd, the CPU has FMA)
+#   f32x4/f64x2.relaxed_nmadd   FUSED -(a*b)+c, rounded once (vfnmadd)
+#       NaN: the first NaN of (b, a, c), in that order, quieted, sign and payload kept (not
+#       negated by nmadd); an invalid operation (0*inf, inf-inf) on non-NaN lanes gives the
+#       negative default NaN 0xFFC00000 / 0xFFF8000000000000
+#   i8x16.relaxed_laneselect    pblendvb: top bit of each mask BYTE picks a (set) or b
+#   i16x8.relaxed_laneselect    v128.bitselect (no x86 16-bit blend): every mask bit counts
+#   i32x4/i64x2.relaxed_laneselect  blendvps/blendvpd: top bit of each 32/64-bit mask lane
+#   f32x4/f64x2.relaxed_min     = pmin: b < a ? b : a, bit exact (NaN operand or -0/+0 pair ->
+#                               a, even a signalling NaN, unquieted)
+#   f32x4/f64x2.relaxed_max     = pmax: a < b ? b : a, bit exact (same consequences)
+#   i16x8.relaxed_q15mulr_s     pmulhrsw: (a*b + 0x4000) >> 15, low 16 bits, so
+#                               0x8000 * 0x8000 -> 0x8000 (not saturated to 0x7FFF)
+#   i16x8.relaxed_dot_i8x16_i7x16_s  pmaddubsw(b, a): a's bytes SIGNED, b's bytes UNSIGNED
+#                               (a b byte with its top bit set counts as 128..255), the two
+#                               products of a pair added and saturated to i16
+#   i32x4.relaxed_dot_i8x16_i7x16_add_s  the saturated i16 pairs of the above, added in pairs
+#                               into i32 (pmaddwd with ones) plus c, wrapping
+
+_SWIZZLE_HIGH_ZERO = bytes(128)
+
+
+def i8x16_relaxed_swizzle(a: int, s: int) -> int:
+    """pshufb: byte i is a[s[i] & 15], or 0 when s[i] has its top bit set."""
+    table = a.to_bytes(16, "little") * 8 + _SWIZZLE_HIGH_ZERO     # entry j: a[j & 15] / 0
+    return _from(s.to_bytes(16, "little").translate(table), "little")
+
+
+def _cvtt_i32(x: float) -> int:
+    """x86 cvtt*2dq on one lane: truncate toward zero; NaN and out-of-range give 0x80000000."""
+    if -2147483649.0 < x < 2147483648.0:        # False for NaN
+        return int(x) & 0xFFFF_FFFF
+    return 0x8000_0000
+
+
+def i32x4_relaxed_trunc_f32x4_s(v: int) -> int:
+    """cvttps2dq: each f32 lane truncated; NaN or out of range -> 0x80000000."""
+    return _from(_U32.pack(*map(_cvtt_i32, _F32.unpack(v.to_bytes(16, "little")))), "little")
+
+
+def i32x4_relaxed_trunc_f64x2_s_zero(v: int) -> int:
+    """cvttpd2dq: the two f64 lanes truncated into lanes 0 and 1 (0x80000000 when NaN or out
+    of range); lanes 2 and 3 zero."""
+    x0, x1 = _F64.unpack(v.to_bytes(16, "little"))
+    return _cvtt_i32(x0) | _cvtt_i32(x1) << 32
+
+
+# unsigned: wasmtime lowers these like the deterministic saturating instructions
+i32x4_relaxed_trunc_f32x4_u = renamed(i32x4_trunc_sat_f32x4_u, "i32x4_relaxed_trunc_f32x4_u")
+i32x4_relaxed_trunc_f64x2_u_zero = renamed(i32x4_trunc_sat_f64x2_u_zero,
+                                              "i32x4_relaxed_trunc_f64x2_u_zero")
+
+# min/max: Cranelift lowers them exactly as pmin/pmax (a compare and a select)
+f32x4_relaxed_min = renamed(f32x4_pmin, "f32x4_relaxed_min")
+f32x4_relaxed_max = renamed(f32x4_pmax, "f32x4_relaxed_max")
+f64x2_relaxed_min = renamed(f64x2_pmin, "f64x2_relaxed_min")
+f64x2_relaxed_max = renamed(f64x2_pmax, "f64x2_relaxed_max")
+
+
+# -- laneselect: a where the mask lane's top bit is set (i16x8: where each mask bit is set)
+
+def i8x16_relaxed_laneselect(a: int, b: int, c: int) -> int:
+    """pblendvb: byte from a where the mask byte's top bit is set, else from b."""
+    return b ^ ((a ^ b) & (((c & _H[8]) >> 7) * 0xFF))
+
+
+def i16x8_relaxed_laneselect(a: int, b: int, c: int) -> int:
+    """v128.bitselect: x86 has no 16-bit blend, so Cranelift keeps the bitwise select."""
+    return b ^ ((a ^ b) & c)
+
+
+def i32x4_relaxed_laneselect(a: int, b: int, c: int) -> int:
+    """blendvps: lane from a where the mask lane's top bit is set, else from b."""
+    return b ^ ((a ^ b) & (((c & _H[32]) >> 31) * 0xFFFF_FFFF))
+
+
+def i64x2_relaxed_laneselect(a: int, b: int, c: int) -> int:
+    """blendvpd: lane from a where the mask lane's top bit is set, else from b."""
+    return b ^ ((a ^ b) & (((c & _H[64]) >> 63) * 0xFFFF_FFFF_FFFF_FFFF))
+
+
+# -- integer dot products and q15
+
+def i16x8_relaxed_q15mulr_s(a: int, b: int) -> int:
+    """pmulhrsw: (a*b + 0x4000) >> 15 per lane, low 16 bits: 0x8000 * 0x8000 gives 0x8000."""
+    p = np.multiply(_fb(a.to_bytes(16, "little"), _I16), _fb(b.to_bytes(16, "little"), _I16),
+                    dtype=_I32)
+    return _from(((p + _Q15_ROUND) >> _Q15_SHIFT).astype(_I16).tobytes(), "little")
+
+
+def _maddubs(a: int, b: int) -> list[int]:
+    """pmaddubsw(b, a): signed bytes of a times UNSIGNED bytes of b, adjacent pairs added and
+    saturated to i16 (the 8 results as signed ints)."""
+    p = list(map(_mul, _S8.unpack(a.to_bytes(16, "little")), _U8.unpack(b.to_bytes(16, "little"))))
+    out = []
+    for i in range(0, 16, 2):
+        s = p[i] + p[i + 1]
+        out.append(-0x8000 if s < -0x8000 else 0x7FFF if s > 0x7FFF else s)
+    return out
+
+
+def i16x8_relaxed_dot_i8x16_i7x16_s(a: int, b: int) -> int:
+    """pmaddubsw: sat16(a[2i]*u(b[2i]) + a[2i+1]*u(b[2i+1])), a signed, b read unsigned."""
+    return _from(_S16.pack(*_maddubs(a, b)), "little")
+
+
+def i32x4_relaxed_dot_i8x16_i7x16_add_s(a: int, b: int, c: int) -> int:
+    """The saturated i16 pairs of the i16x8 dot, added two by two into i32, plus c (wrapping)."""
+    d = _maddubs(a, b)
+    cs = _U32.unpack(c.to_bytes(16, "little"))
+    m = 0xFFFF_FFFF
+    return _from(_U32.pack((cs[0] + d[0] + d[1]) & m, (cs[1] + d[2] + d[3]) & m,
+                           (cs[2] + d[4] + d[5]) & m, (cs[3] + d[6] + d[7]) & m), "little")
+
+
+# -- fused multiply-add.  Python 3.11 has no math.fma, so a lane is computed exactly with ints
+# (a float is m * 2**e) and rounded once; f32 lanes first try a double-precision shortcut.
+
+class _Format:
+    """An IEEE binary format: width, precision (significand bits), exponent bias."""
+
+    def __init__(self, width: int, precision: int):
+        self.width, self.p = width, precision
+        self.bias = (1 << (width - precision - 1)) - 1
+        self.sign = 1 << (width - 1)
+        self.exp_mask = (1 << (width - precision)) - 1       # exponent field, shifted down
+        self.frac_mask = (1 << (precision - 1)) - 1
+        self.quiet = 1 << (precision - 2)
+        self.inf = self.exp_mask << (precision - 1)
+        self.default_nan = self.sign | self.inf | self.quiet  # x86's negative default NaN
+        self.min_q = 2 - self.bias - precision                # exponent of a subnormal's ulp
+
+    def is_nan(self, bits: int) -> bool:
+        return (bits & ~self.sign) > self.inf
+
+    def decode(self, bits: int) -> tuple[int, int]:
+        """(significand, exponent) of a finite value's magnitude: |x| = m * 2**e."""
+        field = (bits >> (self.p - 1)) & self.exp_mask
+        frac = bits & self.frac_mask
+        if field == 0:
+            return frac, self.min_q
+        return frac | (1 << (self.p - 1)), field + self.min_q - 1
+
+    def encode(self, negative: bool, m: int, e: int) -> int:
+        """The bits of (-1)**negative * m * 2**e (m > 0) rounded to nearest, ties to even."""
+        p = self.p
+        sign = self.sign if negative else 0
+        q = max(e + m.bit_length() - p, self.min_q)          # exponent of the result's ulp
+        if q > e:
+            shift = q - e
+            rest = m & ((1 << shift) - 1)
+            m >>= shift
+            half = 1 << (shift - 1)
+            if rest > half or (rest == half and m & 1):
+                m += 1
+                if m >> p:                                   # carried into a new bit
+                    m >>= 1
+                    q += 1
+        else:
+            m <<= e - q
+        if q + p - 1 > self.bias:                            # above the largest exponent
+            return sign | self.inf
+        if m >> (p - 1):
+            return sign | ((q - self.min_q + 1) << (p - 1)) | (m & self.frac_mask)
+        return sign | m                                      # subnormal (q == min_q)
+
+
+_FMT32, _FMT64 = _Format(32, 24), _Format(64, 53)
+
+
+def _fma_bits(fmt: _Format, x: int, y: int, z: int, negate: bool) -> int:
+    """One lane of relaxed_madd (x*y + z) or relaxed_nmadd (-(x*y) + z), as vfmadd/vfnmadd
+    compute it: exact, rounded once.  Operands and result are lane bits."""
+    for nan in (y, x, z):                                    # the order wasmtime's code checks
+        if fmt.is_nan(nan):
+            return nan | fmt.quiet
+    sign_bit, inf = fmt.sign, fmt.inf
+    product_negative = bool((x ^ y) & sign_bit) != negate
+    z_negative = bool(z & sign_bit)
+    x_abs, y_abs, z_abs = x & ~sign_bit, y & ~sign_bit, z & ~sign_bit
+    if x_abs == inf or y_abs == inf:
+        if x_abs == 0 or y_abs == 0:                         # 0 * inf
+            return fmt.default_nan
+        if z_abs == inf and z_negative != product_negative:  # inf - inf
+            return fmt.default_nan
+        return inf | (sign_bit if product_negative else 0)
+    if z_abs == inf:
+        return z
+    mx, ex = fmt.decode(x_abs)
+    my, ey = fmt.decode(y_abs)
+    mz, ez = fmt.decode(z_abs)
+    mp, ep = mx * my, ex + ey
+    if mp == 0 and mz == 0:                                  # signed zeros: -0 only if both are
+        return sign_bit if product_negative and z_negative else 0
+    e = min(ep, ez)
+    total = ((-mp if product_negative else mp) << (ep - e)) + \
+        ((-mz if z_negative else mz) << (ez - e))
+    if total == 0:                                           # exact cancellation: +0
+        return 0
+    return fmt.encode(total < 0, abs(total), e)
+
+
+_nextafter = math.nextafter
+_INF = math.inf
+_EXP32 = 0x7F80_0000
+
+
+def _fma_f32_lane(x: int, y: int, z: int, negate: bool) -> int:
+    """One f32 lane of relaxed_(n)madd.  Shortcut: the product of two f32s is exact in double
+    and the double sum s plus its error err (TwoSum) is the exact result; rounding s "to odd"
+    (when err != 0, the odd one of s and its neighbour towards err) and then to f32 is the
+    correctly rounded result (53 >= 24 + 2 bits).  Infinities and NaNs take the exact path."""
+    if (x & _EXP32) == _EXP32 or (y & _EXP32) == _EXP32 or (z & _EXP32) == _EXP32:
+        return _fma_bits(_FMT32, x, y, z, negate)
+    a, b, c = _F32_UNPACK(_U32.pack(x, y, z, 0))[:3]
+    p = -(a * b) if negate else a * b
+    s = p + c
+    t = s - p
+    err = (p - (s - t)) + (c - t)
+    if err:
+        bits = _unpack_q(_pack_d(s))[0]
+        if not bits & 1:
+            s = _nextafter(s, _INF if err > 0 else -_INF)
+    try:
+        return _unpack_u32(_pack_f(s))[0]
+    except OverflowError:                                    # rounds to +-inf
+        return 0xFF80_0000 if s < 0 else 0x7F80_0000
+
+
+_pack_d, _unpack_q = struct.Struct("<d").pack, struct.Struct("<Q").unpack
+_pack_f, _unpack_u32 = struct.Struct("<f").pack, struct.Struct("<I").unpack
+
+
+def _fma32x4(a: int, b: int, c: int, negate: bool) -> int:
+    return _from(_U32.pack(*(_fma_f32_lane(x, y, z, negate) for x, y, z in zip(
+        _U32.unpack(a.to_bytes(16, "little")), _U32.unpack(b.to_bytes(16, "little")),
+        _U32.unpack(c.to_bytes(16, "little"))))), "little")
+
+
+_SPLIT = 134217729.0                     # 2**27 + 1: Veltkamp's splitter for doubles
+_SAFE_LO, _SAFE_HI, _SAFE_C = 2.0 ** -450, 2.0 ** 450, 2.0 ** 1000
+_fsum = math.fsum
+_F64_3 = struct.Struct("<3d")
+_Q3 = struct.Struct("<3Q")
+
+
+def _fma_f64_lane(x: int, y: int, z: int, negate: bool) -> int:
+    """One f64 lane of relaxed_(n)madd.  Shortcut for moderate magnitudes: Dekker's product
+    gives p + e == a*b exactly (no overflow, e not subnormal, as 2**-450 < |a|, |b| < 2**450),
+    and math.fsum rounds the exact sum p + e + c once, correctly.  Zero results (fsum loses the
+    sign of zero), NaNs, infinities and extreme exponents take the exact integer path."""
+    a, b, c = _F64_3.unpack(_Q3.pack(x, y, z))
+    if not (_SAFE_LO < abs(a) < _SAFE_HI and _SAFE_LO < abs(b) < _SAFE_HI and abs(c) < _SAFE_C):
+        return _fma_bits(_FMT64, x, y, z, negate)           # (False for NaN operands too)
+    if negate:
+        a = -a
+    p = a * b
+    t = _SPLIT * a
+    ah = t - (t - a)
+    al = a - ah
+    t = _SPLIT * b
+    bh = t - (t - b)
+    bl = b - bh
+    r = _fsum((p, ((ah * bh - p) + ah * bl + al * bh) + al * bl, c))
+    if r == 0:
+        return _fma_bits(_FMT64, x, y, z, negate)
+    return _unpack_q(_pack_d(r))[0]
+
+
+def _fma64x2(a: int, b: int, c: int, negate: bool) -> int:
+    return _from(_U64.pack(*(_fma_f64_lane(x, y, z, negate) for x, y, z in zip(
+        _U64.unpack(a.to_bytes(16, "little")), _U64.unpack(b.to_bytes(16, "little")),
+        _U64.unpack(c.to_bytes(16, "little"))))), "little")
+
+
+def f32x4_relaxed_madd(a: int, b: int, c: int) -> int:
+    """Fused a*b + c per lane, rounded once (vfmadd); NaN: first of b, a, c, quieted."""
+    return _fma32x4(a, b, c, False)
+
+
+def f32x4_relaxed_nmadd(a: int, b: int, c: int) -> int:
+    """Fused -(a*b) + c per lane, rounded once (vfnmadd); NaN as relaxed_madd (not negated)."""
+    return _fma32x4(a, b, c, True)
+
+
+def f64x2_relaxed_madd(a: int, b: int, c: int) -> int:
+    """Fused a*b + c per lane, rounded once (vfmadd); NaN: first of b, a, c, quieted."""
+    return _fma64x2(a, b, c, False)
+
+
+def f64x2_relaxed_nmadd(a: int, b: int, c: int) -> int:
+    """Fused -(a*b) + c per lane, rounded once (vfnmadd); NaN as relaxed_madd (not negated)."""
+    return _fma64x2(a, b, c, True)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -8,10 +8,17 @@ through the plain arithmetic definition from the spec, and the lanes are joined 
 The one place where SIMD and scalar results differ on purpose is f32x4/f64x2 min/max with a NaN
 operand (see simd.py's docstring: Cranelift's vector sequence gives a canonical NaN); the model
 spells that rule out separately, and the wasmtime differential test checks it.
+
+Relaxed SIMD (3.0) allows several results per instruction; `relaxed_model` spells out, lane by
+lane and from the x86 instruction definitions, the one this engine picks (wasmtime's on x86-64
+with FMA): fused multiply-add computed exactly with Fractions and rounded by picking the nearest
+neighbour, pshufb, blendv, cvttps2dq, pmulhrsw, pmaddubsw.
 """
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from typing import Callable
 
 from pywasm_core.numerics import convert, floats, ints
@@ -165,6 +172,8 @@ def _ext(x: int, w: int, sx: str) -> int:
 
 def model(name: str, *operands):
     """The expected result of SIMD instruction `name` (underscored, e.g. "i8x16_add")."""
+    if "_relaxed_" in name:
+        return relaxed_model(name, *operands)
     shape, _, op = name.partition("_")
     w = SHAPES.get(shape)
     v = operands[0] if operands else None
@@ -255,3 +264,105 @@ def model(name: str, *operands):
     if len(operands) == 2:
         return _lanewise(w, _int_binary(w, op), *operands)
     return _lanewise(w, _int_unary(w, op), v)
+
+
+# ----------------------------------------------------------------------------------------------
+# relaxed SIMD: the x86 behaviour wasmtime shows on this machine (see docs/relaxed-simd.md)
+
+PRECISION = {32: 24, 64: 53}
+MAX_BITS = {32: 0x7F7F_FFFF, 64: 0x7FEF_FFFF_FFFF_FFFF}
+INF_BITS = {32: 0x7F80_0000, 64: 0x7FF0_0000_0000_0000}
+
+
+def _exact(bits: int, w: int) -> Fraction:
+    """The value of finite float bits as an exact Fraction (the sign of zero is lost)."""
+    return Fraction(FROM_BITS[w](bits))
+
+
+def _nearest(value: Fraction, w: int) -> int:
+    """Bits of the float nearest to `value` (> 0), ties to the even bit pattern; the first
+    value at or past max + half an ulp is infinity."""
+    top = _exact(MAX_BITS[w], w)
+    if value >= top + (top - _exact(MAX_BITS[w] - 1, w)) / 2:
+        return INF_BITS[w]
+    if w == 64:
+        guess = f64_to_bits(float(value))
+    else:  # a double's rounding to f32 may be one ulp off the true nearest: look around it
+        guess = f32_to_bits(floats.round_f32(float(value))) if float(value) else 0
+    candidates = [c for c in (guess - 1, guess, guess + 1) if 0 <= c <= MAX_BITS[w]]
+    return min(candidates, key=lambda c: (abs(_exact(c, w) - value), c & 1))
+
+
+def _fma_lane(w: int, negate: bool) -> Callable[[int, int, int], int]:
+    sign = 1 << (w - 1)
+
+    def lane(x: int, y: int, z: int) -> int:
+        for nan in (y, x, z):          # vfmadd's NaN priority as wasmtime's operands order it
+            if _is_nan(nan, w):
+                return nan | (1 << (PRECISION[w] - 2))
+        xs, ys, zs = x & sign, y & sign, z & sign
+        xa, ya, za = x ^ xs, y ^ ys, z ^ zs
+        product_sign = (xs ^ ys) ^ (sign if negate else 0)
+        if INF_BITS[w] in (xa, ya):
+            if 0 in (xa, ya) or (za == INF_BITS[w] and zs != product_sign):
+                return DEFAULT_NAN[w]
+            return INF_BITS[w] | product_sign
+        if za == INF_BITS[w]:
+            return z
+        p = _exact(xa, w) * _exact(ya, w)
+        total = (-p if product_sign else p) + (-_exact(za, w) if zs else _exact(za, w))
+        if total == 0:
+            return sign if (p == 0 and za == 0 and product_sign and zs) else 0
+        return _nearest(abs(total), w) | (sign if total < 0 else 0)
+    return lane
+
+
+def _cvtt(x: float) -> int:
+    """cvttps2dq / cvttpd2dq on one lane."""
+    if math.isnan(x) or math.isinf(x):
+        return 0x8000_0000
+    t = math.trunc(x)
+    return t & 0xFFFF_FFFF if -(1 << 31) <= t < (1 << 31) else 0x8000_0000
+
+
+def relaxed_model(name: str, *operands) -> int:
+    """The expected result of a relaxed SIMD instruction (underscored name)."""
+    shape, _, op = name.partition("_")
+    w = SHAPES[shape]
+    if op == "relaxed_swizzle":
+        a, s = split(operands[0], 8), split(operands[1], 8)
+        return join([0 if j & 0x80 else a[j & 15] for j in s], 8)
+    if op in ("relaxed_trunc_f32x4_s", "relaxed_trunc_f32x4_u"):
+        lanes = _float_lanes(operands[0], 32)
+        if op.endswith("_s"):
+            return join([_cvtt(x) for x in lanes], 32)
+        return join([convert.i32_trunc_sat_f32_u(x) for x in lanes], 32)
+    if op in ("relaxed_trunc_f64x2_s_zero", "relaxed_trunc_f64x2_u_zero"):
+        lanes = _float_lanes(operands[0], 64)
+        scalar = _cvtt if op.endswith("_s_zero") else convert.i32_trunc_sat_f64_u
+        return join([scalar(x) for x in lanes] + [0, 0], 32)
+    if op in ("relaxed_madd", "relaxed_nmadd"):
+        return _lanewise(w, _fma_lane(w, op == "relaxed_nmadd"), *operands)
+    if op == "relaxed_laneselect":
+        a, b, c = operands
+        if w == 16:                     # no 16-bit blend on x86: a plain bitwise select
+            return (a & c) | (b & ~c & ((1 << 128) - 1))
+        return _lanewise(w, lambda x, y, m: x if m >> (w - 1) else y, a, b, c)
+    if op in ("relaxed_min", "relaxed_max"):
+        lt = getattr(floats, f"f{w}_lt")
+        fb = FROM_BITS[w]
+        if op == "relaxed_min":        # b < a ? b : a (minps with a as the second source)
+            return _lanewise(w, lambda x, y: y if lt(fb(y), fb(x)) else x, *operands)
+        return _lanewise(w, lambda x, y: y if lt(fb(x), fb(y)) else x, *operands)
+    if op == "relaxed_q15mulr_s":
+        return _lanewise(16, lambda x, y: ((signed(x, 16) * signed(y, 16) + 0x4000) >> 15),
+                         *operands)
+    if op in ("relaxed_dot_i8x16_i7x16_s", "relaxed_dot_i8x16_i7x16_add_s"):
+        a, b = split(operands[0], 8), split(operands[1], 8)
+        pairs = [_sat(signed(a[i], 8) * b[i] + signed(a[i + 1], 8) * b[i + 1], -0x8000, 0x7FFF)
+                 for i in range(0, 16, 2)]
+        if op == "relaxed_dot_i8x16_i7x16_s":
+            return join(pairs, 16)
+        c = split(operands[2], 32)
+        return join([c[j] + pairs[2 * j] + pairs[2 * j + 1] for j in range(4)], 32)
+    raise KeyError(name)

@@ -11,22 +11,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pywasm_core.numerics import NUMERIC, simd
-from pywasm_core.numerics.floats import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
+from pywasm_core.numerics.floats import (f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits,
+                                         round_f32)
 from pywasm_core.opcodes import BY_NAME, INFO, Imm, Op
 
 from .simd_model import model
 from .simd_values import (MASK128, edge_operands, f32_bits, f64_bits, i32s, i64s, join,
                           operand_shape, signed, split, v128s, v128s_f32, v128s_f64)
 
-# The fixed-width SIMD of WebAssembly 2.0; relaxed SIMD (3.0, `feature="relaxed_simd"`) is not
-# implemented in numerics yet.
+# The fixed-width SIMD of WebAssembly 2.0 and the relaxed SIMD of 3.0 (`feature="relaxed_simd"`).
 NONE_SIMD = sorted(op for op, info in INFO.items()
-                   if op >> 16 == 0xFD and info.imm is Imm.NONE and info.feature is None)
+                   if op >> 16 == 0xFD and info.imm is Imm.NONE)
+RELAXED = [op for op in NONE_SIMD if INFO[op].feature == "relaxed_simd"]
 
 
 def test_simd_ops_cover_exactly_the_no_immediate_simd_instructions():
     assert set(simd.SIMD_OPS) == set(NONE_SIMD)
-    assert len(NONE_SIMD) == 198
+    assert len(NONE_SIMD) == 218 and len(RELAXED) == 20
+    assert {INFO[op].feature for op in NONE_SIMD} == {None, "relaxed_simd"}
     for op, func in simd.SIMD_OPS.items():
         assert func.__name__ == INFO[op].name.replace(".", "_")
         assert NUMERIC[op] is func
@@ -330,3 +332,186 @@ def test_lane_ops_table():
     assert simd.LANE_OPS[BY_NAME["i8x16.extract_lane_u"]](v, 3) == 0x13
     assert simd.LANE_OPS[BY_NAME["i32x4.replace_lane"]](v, 0xAABBCCDD, 0) & 0xFFFF_FFFF == \
         0xAABBCCDD
+
+
+# ----------------------------------------------------------------------------------------------
+# relaxed SIMD: hand-checked vectors of each choice (docs/relaxed-simd.md), then fused
+# multiply-add where fused and unfused results differ
+
+def f64x2_bits(*bits: int) -> int:
+    return join(bits, 64)
+
+
+def test_relaxed_swizzle_is_pshufb():
+    a = join(range(0x10, 0x20), 8)
+    s = i8x16(0, 15, 16, 0x1F, 0x7F, 0x80, 0x8F, 0xFF, 0x21, *[3] * 7)
+    # index & 15 while the top bit is clear (16 -> 0, 0x1F -> 15, 0x7F -> 15), 0 once it is set
+    assert simd.i8x16_relaxed_swizzle(a, s) == \
+        i8x16(0x10, 0x1F, 0x10, 0x1F, 0x1F, 0, 0, 0, 0x11, *[0x13] * 7)
+    # where the deterministic swizzle agrees (indices < 16) both give the same bytes
+    low = i8x16(*range(15, -1, -1))
+    assert simd.i8x16_relaxed_swizzle(a, low) == simd.i8x16_swizzle(a, low)
+
+
+def test_relaxed_trunc_is_cvtt_for_signed_and_saturating_for_unsigned():
+    # NaN, 2**31, just below -2**31, -1.5
+    lanes = f32x4_bits(0x7FC0_0000, 0x4F00_0000, 0xCF00_0001, 0xBFC0_0000)
+    assert simd.i32x4_relaxed_trunc_f32x4_s(lanes) == \
+        i32x4(0x8000_0000, 0x8000_0000, 0x8000_0000, 0xFFFF_FFFF)
+    assert simd.i32x4_relaxed_trunc_f32x4_u(lanes) == i32x4(0, 0x8000_0000, 0, 0)
+    assert simd.i32x4_relaxed_trunc_f32x4_s(f32x4(-2147483648.0, 2147483520.0, -0.9, 7.9)) == \
+        i32x4(0x8000_0000, 0x7FFF_FF80, 0, 7)
+    both = f64x2_bits(f64_to_bits(-2147483648.9), f64_to_bits(2147483648.0))
+    assert simd.i32x4_relaxed_trunc_f64x2_s_zero(both) == i32x4(0x8000_0000, 0x8000_0000, 0, 0)
+    assert simd.i32x4_relaxed_trunc_f64x2_u_zero(both) == i32x4(0, 0x8000_0000, 0, 0)
+    big = f64x2_bits(f64_to_bits(4294967295.9), 0xFFF8_0000_0000_0000)
+    assert simd.i32x4_relaxed_trunc_f64x2_s_zero(big) == i32x4(0x8000_0000, 0x8000_0000, 0, 0)
+    assert simd.i32x4_relaxed_trunc_f64x2_u_zero(big) == i32x4(0xFFFF_FFFF, 0, 0, 0)
+
+
+def test_relaxed_laneselect_top_bit_per_lane_except_i16x8():
+    a, b = MASK128 // 3 * 2, MASK128 // 3          # 0xAAAA..., 0x5555...
+    for w, func in ((8, simd.i8x16_relaxed_laneselect), (32, simd.i32x4_relaxed_laneselect),
+                    (64, simd.i64x2_relaxed_laneselect)):
+        top = 1 << (w - 1)
+        n = 128 // w
+        mask = join(([top, top - 1, (1 << w) - 1, 0x80 if w > 8 else 0x40] * 16)[:n], w)
+        picked = ([split(a, w)[0], split(b, w)[0], split(a, w)[0], split(b, w)[0]] * 16)[:n]
+        assert func(a, b, mask) == join(picked, w)
+    # i16x8: every mask bit selects, as v128.bitselect
+    mask = i16x8(0x8000, 0x00FF, 0xFF00, 1, 0, 0xFFFF, 0x8080, 0x7FFF)
+    assert simd.i16x8_relaxed_laneselect(a, b, mask) == simd.v128_bitselect(a, b, mask)
+    assert split(simd.i16x8_relaxed_laneselect(a, b, mask), 16)[0] == 0xD555
+
+
+def test_relaxed_min_max_are_pmin_pmax():
+    pz, nz, qnan, snan, one = 0, 0x8000_0000, 0x7FC0_0001, 0x7FA0_0000, 0x3F80_0000
+    a, b = f32x4_bits(pz, nz, qnan, one), f32x4_bits(nz, pz, one, snan)
+    assert simd.f32x4_relaxed_min(a, b) == a          # zeros and NaNs: the first operand, as is
+    assert simd.f32x4_relaxed_max(a, b) == a
+    assert simd.f32x4_relaxed_min(b, a) == b          # ... whichever it is (signalling kept)
+    assert simd.f32x4_relaxed_min(f32x4(1.0, -1.0, 2.0, 0.0), f32x4(0.5, 3.0, -2.0, -1.0)) == \
+        f32x4(0.5, -1.0, -2.0, -1.0)
+    assert simd.f64x2_relaxed_max(f64x2_bits(0xFFF8_0000_0000_0001, 0x8000_0000_0000_0000),
+                                  f64x2_bits(0x3FF0_0000_0000_0000, 0)) == \
+        f64x2_bits(0xFFF8_0000_0000_0001, 0x8000_0000_0000_0000)
+
+
+def test_relaxed_q15mulr_wraps_the_one_overflow():
+    a = i16x8(0x8000, 0x8000, 0x7FFF, 0x4000, 0xFFFF, 1, 0x8001, 0)
+    b = i16x8(0x8000, 0x7FFF, 0x7FFF, 0x4000, 0xFFFF, 0x4000, 0x8000, 5)
+    assert simd.i16x8_relaxed_q15mulr_s(a, b) == \
+        i16x8(0x8000, 0x8001, 0x7FFE, 0x2000, 0, 1, 0x7FFF, 0)
+    assert simd.i16x8_q15mulr_sat_s(a, b) & 0xFFFF == 0x7FFF     # the saturating one differs
+
+
+def test_relaxed_dot_reads_b_unsigned_and_saturates_pairs():
+    # (-128)*255*2 saturates to -0x8000; 127*128*2 = 0x7F00; -1*255 + 1*1 = -254
+    a = i8x16(0x80, 0x80, 0x7F, 0x7F, 0xFF, 0x01, 0x80, 0x7F, *[0] * 8)
+    b = i8x16(0xFF, 0xFF, 0x80, 0x80, 0xFF, 0x01, 0xFF, 0x01, *[0] * 8)
+    assert simd.i16x8_relaxed_dot_i8x16_i7x16_s(a, b) == \
+        i16x8(0x8000, 0x7F00, 0xFF02, 0x80FF, 0, 0, 0, 0)
+    # the i32 sum adds the saturated pairs (-0x8000 + 0x7F00 = -0x100) to c, wrapping
+    c = i32x4(0x7FFF_FFFF, 0xFFFF_FFFF, 0x8000_0000, 3)
+    assert simd.i32x4_relaxed_dot_i8x16_i7x16_add_s(a, b, c) == \
+        i32x4(0x7FFF_FEFF, (0xFFFF_FFFF - 254 - 32513) & 0xFFFF_FFFF, 0x8000_0000, 3)
+
+
+def test_relaxed_madd_is_fused():
+    # (1 + 2**-23) * (1 - 2**-23) = 1 - 2**-46: unfused it rounds to 1 and cancels to 0
+    a, b = f32x4(*[1 + 2.0 ** -23] * 4), f32x4(*[1 - 2.0 ** -23] * 4)
+    assert simd.f32x4_relaxed_madd(a, b, f32x4(*[-1.0] * 4)) == f32x4(*[-(2.0 ** -46)] * 4)
+    assert simd.f32x4_relaxed_nmadd(a, b, f32x4(*[1.0] * 4)) == f32x4(*[2.0 ** -46] * 4)
+    x = f64x2_bits(*[f64_to_bits(1 + 2.0 ** -52)] * 2)
+    y = f64x2_bits(*[f64_to_bits(1 - 2.0 ** -52)] * 2)
+    assert simd.f64x2_relaxed_madd(x, y, f64x2_bits(*[f64_to_bits(-1.0)] * 2)) == \
+        f64x2_bits(*[f64_to_bits(-(2.0 ** -104))] * 2)
+    # no intermediate overflow: max * 2 - max = max
+    big, nbig = f32x4_bits(*[0x7F7F_FFFF] * 4), f32x4_bits(*[0xFF7F_FFFF] * 4)
+    assert simd.f32x4_relaxed_madd(big, f32x4(*[2.0] * 4), nbig) == big
+
+
+def test_relaxed_madd_nan_and_zero_rules():
+    qa, qb, sc, one = 0x7FC0_000A, 0xFFC0_000B, 0x7FA0_000C, 0x3F80_0000
+    # NaN priority b, a, c; quieted, never negated (nmadd too)
+    for func in (simd.f32x4_relaxed_madd, simd.f32x4_relaxed_nmadd):
+        assert func(f32x4_bits(qa, qa, one, one), f32x4_bits(qb, one, one, qb),
+                    f32x4_bits(sc, sc, sc, one)) == f32x4_bits(qb, qa, 0x7FE0_000C, qb)
+    inf, ninf, zero, nzero = 0x7F80_0000, 0xFF80_0000, 0, 0x8000_0000
+    assert simd.f32x4_relaxed_madd(f32x4_bits(inf, inf, zero, nzero),
+                                   f32x4_bits(zero, one, one, one),
+                                   f32x4_bits(one, ninf, nzero, nzero)) == \
+        f32x4_bits(0xFFC0_0000, 0xFFC0_0000, zero, nzero)
+    assert simd.f32x4_relaxed_nmadd(f32x4_bits(inf, zero, one, one),
+                                    f32x4_bits(one, one, one, one),
+                                    f32x4_bits(ninf, nzero, ninf, 0xBF80_0000)) == \
+        f32x4_bits(ninf, nzero, ninf, 0xC000_0000)
+
+
+_FINITE32 = st.integers(0, 0xFFFF_FFFF).filter(lambda b: (b & 0x7F80_0000) != 0x7F80_0000)
+
+
+@st.composite
+def _fma_lane32(draw):
+    """(a, b, c) lane bits where c is close to -(a*b), or a*b sits on an f32 rounding midpoint
+    with a tiny c: the cases where a wrong or double rounding would show."""
+    a = draw(_FINITE32)
+    kind = draw(st.integers(0, 2))
+    if kind == 2:                       # b = 1.5 and an odd 25-bit 3*ma: an exact midpoint
+        m = draw(st.integers(1 << 23, (1 << 25) // 3 - 1)) | 1
+        a = (draw(st.integers(60, 190)) << 23) | (m & 0x7F_FFFF)
+        b = 0x3FC0_0000
+        tiny = f32_from_bits(a) * 1.5 * 2.0 ** -draw(st.integers(30, 90))
+        c = f32_to_bits(round_f32(tiny)) ^ draw(st.sampled_from([0, 0x8000_0000]))
+        return a, b, c
+    b = draw(_FINITE32)
+    if kind == 1:
+        product = f32_from_bits(a) * f32_from_bits(b)
+        c = f32_to_bits(round_f32(-product)) ^ draw(st.sampled_from([0, 1, 2, 0x8000_0000]))
+        if (c & 0x7F80_0000) == 0x7F80_0000:
+            c = draw(_FINITE32)
+        return a, b, c
+    return a, b, draw(_FINITE32)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(_fma_lane32(), min_size=4, max_size=4), st.booleans())
+def test_relaxed_madd_f32_rounds_once(lanes, negate):
+    a, b, c = (join([lane[k] for lane in lanes], 32) for k in range(3))
+    name = "f32x4_relaxed_nmadd" if negate else "f32x4_relaxed_madd"
+    got = getattr(simd, name)(a, b, c)
+    assert got == model(name, a, b, c), (hex(a), hex(b), hex(c))
+    # the double-precision shortcut and the exact integer path agree lane by lane
+    for (x, y, z), r in zip(lanes, split(got, 32)):
+        assert simd._fma_bits(simd._FMT32, x, y, z, negate) == r
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(f64_bits, f64_bits, f64_bits, st.integers(0, 3), st.booleans())
+def test_relaxed_madd_f64_rounds_once(x, y, z, tweak, negate):
+    fx, fy = f64_from_bits(x), f64_from_bits(y)
+    if tweak and abs(fx * fy) < 1e300:     # c = -(a*b) rounded, nudged: heavy cancellation
+        z = (f64_to_bits(-(fx * fy)) ^ (tweak - 1)) if fx * fy == fx * fy else z
+    a, b, c = f64x2_bits(x, y), f64x2_bits(y, x), f64x2_bits(z, z)
+    name = "f64x2_relaxed_nmadd" if negate else "f64x2_relaxed_madd"
+    assert getattr(simd, name)(a, b, c) == model(name, a, b, c), (hex(x), hex(y), hex(z))
+    # the Dekker + fsum shortcut and the exact integer path agree
+    assert simd._fma_f64_lane(x, y, z, negate) == simd._fma_bits(simd._FMT64, x, y, z, negate)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.integers(-440, 440), st.integers(-440, 440), st.integers(0, 2 ** 52 - 1),
+       st.integers(0, 2 ** 52 - 1), st.integers(-3, 3), st.booleans())
+def test_relaxed_madd_f64_shortcut_near_cancellation(ea, eb, ma, mb, nudge, negate):
+    """Moderate exponents (the Dekker + fsum shortcut's range) with c = -(a*b) rounded and
+    nudged by a few ulps: the exact result is the product's rounding error, or close to it."""
+    x = ((1023 + ea) << 52) | ma
+    y = ((1023 + eb) << 52) | mb
+    product = f64_from_bits(x) * f64_from_bits(y)
+    z = f64_to_bits(product if negate else -product) + nudge
+    want = simd._fma_bits(simd._FMT64, x, y, z, negate)
+    assert simd._fma_f64_lane(x, y, z, negate) == want, (hex(x), hex(y), hex(z))
+    name = "f64x2_relaxed_nmadd" if negate else "f64x2_relaxed_madd"
+    a, b, c = f64x2_bits(x, y), f64x2_bits(y, x), f64x2_bits(z, z)
+    assert split(getattr(simd, name)(a, b, c), 64)[0] == want
+    assert want == split(model(name, a, b, c), 64)[0]
