@@ -160,3 +160,48 @@ class ExitTrap(WasmError):
     def __init__(self, code: int):
         self.code = code
         super().__init__(f"exited with status {code}")
+
+
+# ---- WebAssembly 3.0 exception handling (exec/exceptions work) -------------------------------
+
+class WasmException(WasmError):
+    """A wasm exception (`throw`): the tag instance it was thrown with and its payload.
+
+    The same object is the exception reference (`exnref`) that `catch_ref` hands to wasm code, so
+    `throw_ref` re-raises it unchanged.  Uncaught, it leaves the export as this Python exception;
+    it is never a `Trap`, and wasm `catch_all` catches only these, never traps or host errors.
+    A host function throws one with `raise WasmException(tag, [payload...])` (API values, as in a
+    call: ints signed or unsigned, floats...); `.payload` gives them back as API values (signed
+    ints), `.values` holds the engine representation.
+    """
+
+    def __init__(self, tag, payload=()):
+        from .values import to_internal
+        ftype = getattr(tag, "ftype", None)
+        if ftype is None:
+            raise TypeError(f"expected a Tag, got {type(tag).__name__}")
+        payload = list(payload)
+        if len(payload) != len(ftype.params):
+            raise TypeError(f"tag payload takes {len(ftype.params)} values, got {len(payload)}")
+        super().__init__()
+        self.tag = tag
+        self.values = [to_internal(t, v) for t, v in zip(ftype.params, payload)]
+
+    @classmethod
+    def _new(cls, tag, values: list) -> "WasmException":
+        """What `throw` makes: engine values, no conversion (the code is validated)."""
+        self = cls.__new__(cls)
+        self.tag = tag
+        self.values = values
+        return self
+
+    @property
+    def payload(self) -> tuple:
+        from .values import to_api
+        return tuple(to_api(t, v) for t, v in zip(self.tag.ftype.params, self.values))
+
+    def __str__(self) -> str:
+        return f"uncaught exception: {self.tag!r} with payload {list(self.payload)!r}"
+
+    def __repr__(self) -> str:
+        return f"WasmException({self.tag!r}, {list(self.payload)!r})"

@@ -9,9 +9,10 @@ from .runtime.global_ import Global
 from .runtime.instance import Instance
 from .runtime.memory import Memory
 from .runtime.table import Table
+from .runtime.tag import Tag
 from .types import FuncType
 
-_EXTERNS = (Func, Memory, Table, Global)
+_EXTERNS = (Func, Memory, Table, Global, Tag)
 
 
 class Linker:
@@ -24,7 +25,8 @@ class Linker:
 
     def _insert(self, module: str, name: str, item) -> None:
         if not isinstance(item, _EXTERNS):
-            raise TypeError(f"expected a Func, Memory, Table or Global, got {type(item).__name__}")
+            raise TypeError(f"expected a Func, Memory, Table, Global or Tag, "
+                            f"got {type(item).__name__}")
         key = (module, name)
         if key in self._defs and not self.allow_shadowing:
             raise WasmError(f"import of `{module}::{name}` defined twice")

@@ -35,22 +35,9 @@ class Module:
         self.syntax = syntax
         self._codes: list = [None] * len(syntax.funcs)
         self._func_types = [syntax.types[i] for i in syntax.func_type_indices()]
-        from .runtime.rtt import is_plain, registry
-        self._canon = registry(engine).module_types(syntax)   # canonical id per type index
-        if not is_plain(syntax):
-            self._interpret_indirect_calls()
-
-    def _interpret_indirect_calls(self) -> None:
-        """The fast tier checks call_indirect signatures by structural equality, which is not
-        type equality once types live in recursion groups or declare supertypes (3.0): such a
-        module's functions that call indirectly run on the interpreter (a cached "cannot
-        translate" entry makes the fast tier fall back for them)."""
-        from .opcodes import Op
-        indirect = {Op.CALL_INDIRECT, getattr(Op, "RETURN_CALL_INDIRECT", -1)}
-        cache = self.__dict__.setdefault("_fast_cache", {})
-        for i, func in enumerate(self.syntax.funcs):
-            if any(ins.op in indirect for ins in func.body):
-                cache[i] = False
+        from .runtime.rtt import registry
+        # canonical id per type index; both tiers check call_indirect and casts against them
+        self._canon = registry(engine).module_types(syntax)
 
     @classmethod
     def from_file(cls, engine: Engine, path: str | os.PathLike) -> "Module":
@@ -79,6 +66,8 @@ class Module:
         out = []
         for imp in self.syntax.imports:
             ty = self.syntax.types[imp.desc] if imp.kind == "func" else imp.desc
+            if imp.kind == "tag":       # 3.0: the API's tag type carries its function type
+                ty = self._tag_type(ty)
             out.append(ImportType(imp.module, imp.name, ty))
         return out
 
@@ -86,15 +75,23 @@ class Module:
     def exports(self) -> list[ExportType]:
         syntax = self.syntax
         spaces = {"func": self._func_types, "table": syntax.all_tables(),
-                  "memory": syntax.all_memories(), "global": syntax.all_globals()}
+                  "memory": syntax.all_memories(), "global": syntax.all_globals(),
+                  "tag": [self._tag_type(t) for t in syntax.all_tags()]}
         return [ExportType(e.name, spaces[e.kind][e.index]) for e in syntax.exports]
+
+    def _tag_type(self, ty):
+        """A module's tag type (a type index) as the API shows it: its function type."""
+        from .types import TagType
+        return TagType(self.syntax.types[ty.type_index])
 
     def _lowered(self, defined_index: int):
         """The lowered code of defined function `defined_index` (lowered once, then cached)."""
         code = self._codes[defined_index]
         if code is None:
             from .exec.lower import lower_function
-            code = lower_function(self.syntax, defined_index, self._func_types, self._canon)
+            from .runtime.rtt import registry
+            code = lower_function(self.syntax, defined_index, self._func_types, self._canon,
+                                  registry(self.engine))
             self._codes[defined_index] = code
         return code
 

@@ -285,9 +285,27 @@ class SubType:
 @dataclass(frozen=True)
 class TagType:
     """An exception tag: the index of a function type whose params are the payload (and whose
-    results must be empty)."""
+    results must be empty).
 
-    type_index: int
+    Inside a module (decoder, validator, text) a tag type names its function type by
+    `type_index`.  At the embedding API it carries the function type itself, as wasmtime-py's
+    `TagType(functype)`: `TagType(FuncType([ValType.i32()], []))`, read back as `.functype`
+    (also filled in by `Module.imports` / `Module.exports` and `Tag.type`)."""
+
+    type_index: int | None = None
+    functype: FuncType | None = None
+
+    def __init__(self, type_index: "int | FuncType | None" = None,
+                 functype: FuncType | None = None):
+        if isinstance(type_index, FuncType):
+            type_index, functype = None, type_index
+        object.__setattr__(self, "type_index", type_index)
+        object.__setattr__(self, "functype", functype)
+
+    def __str__(self) -> str:
+        if self.functype is not None:
+            return f"tag {self.functype}"
+        return f"tag (type {self.type_index})"
 
 
 ExternType = Union[FuncType, TableType, MemoryType, GlobalType, TagType]

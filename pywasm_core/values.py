@@ -3,7 +3,9 @@
 Inside the engine (see pywasm_core/numerics): i32/i64 are canonical unsigned ints, f32/f64 Python
 floats (f32 values exactly representable in f32, NaN payload in the top mantissa bits), v128 a
 128-bit int, funcref a `Func` or None, externref any object or None.  At the API, integers are
-accepted signed or unsigned and returned signed, as wasmtime-py does.
+accepted signed or unsigned and returned signed, as wasmtime-py does.  GC references (3.0, see
+runtime/gc.py): structs and arrays cross as they are (opaque objects), an i31 as a `gc.I31`, and a
+host object given for an `anyref` is internalized (and comes back out as itself).
 """
 
 from __future__ import annotations
@@ -156,13 +158,25 @@ def _check_typed_ref(ty, v):
             raise TypeError(f"null is not a value of the non-nullable type {ty}")
         return v
     heap = ty.heap
-    if heap in ("func", "nofunc") or isinstance(heap, int):
+    if isinstance(heap, int) or heap in ("any", "eq", "i31", "struct", "array", "none"):
         from .runtime.func import Func
-        if heap == "nofunc" or (isinstance(heap, int) and not isinstance(v, Func)):
+        if not isinstance(v, Func):       # GC values (3.0); a Func for a function type index
+            from .runtime.gc import to_internal_ref
+            return to_internal_ref(ty, v)
+        if not isinstance(heap, int):
+            raise TypeError(f"expected a value of type {ty}, got a Func")
+        return v
+    if heap in ("func", "nofunc"):
+        from .runtime.func import Func
+        if heap == "nofunc" or not isinstance(v, Func):
             raise TypeError(f"expected a Func for {ty}, got {type(v).__name__}")
         return _check_funcref(v)
     if heap in ("none", "noextern", "noexn"):
         raise TypeError(f"only null is a value of {ty}")
+    if heap == "exn":                     # exnref (3.0 exceptions): a caught WasmException
+        from .errors import WasmException
+        if not isinstance(v, WasmException):
+            raise TypeError(f"expected a WasmException for {ty}, got {type(v).__name__}")
     return v
 
 
@@ -172,6 +186,12 @@ def to_api(ty: ValType, v):
         return v - 0x1_0000_0000 if v & 0x8000_0000 else v
     if ty is I64:
         return v - 0x1_0000_0000_0000_0000 if v & 0x8000_0000_0000_0000 else v
+    if type(ty) is ValType or v is None or ty is FUNCREF or ty is EXTERNREF:
+        return v
+    heap = ty.heap
+    if isinstance(heap, int) or heap in ("any", "eq", "i31", "struct", "array", "none"):
+        from .runtime.gc import to_api_any   # GC references (3.0): i31s, internalized hosts
+        return to_api_any(v)
     return v
 
 

@@ -19,6 +19,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "spec: an official testsuite script")
     config.addinivalue_line("markers", "simd: a script of the fixed-width SIMD scope list")
+    config.addinivalue_line("markers", "wasm3: a script of the WebAssembly 3.0 scope lists")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -1,5 +1,6 @@
 """Write spec-tests/RESULTS.md: per-script counts for the scope lists, with every failure's reason.
 
+Every script runs on both execution tiers (the fast tier and the reference interpreter).
 Run from the repository root: `python spec-tests/make_results.py [--frontend auto|json|text]`.
 """
 
@@ -18,13 +19,16 @@ sys.path.insert(0, str(HERE.parent))
 
 from spec_paths import resolve, scope, testsuite_root  # noqa: E402
 
+from pywasm_core import Config  # noqa: E402
 from pywasm_core.script.adapter import PywasmCoreAdapter  # noqa: E402
 from pywasm_core.script.runner import run_file  # noqa: E402
 
 LISTS = [("WebAssembly 2.0 core", "SCOPE-2.0-core.txt"),
          ("WebAssembly 2.0 SIMD", "SCOPE-2.0-simd.txt"),
-         ("WebAssembly 3.0 (in progress: GC, exceptions and relaxed SIMD do not run yet)",
-          "SCOPE-3.0.txt")]
+         ("WebAssembly 3.0", "SCOPE-3.0.txt"),
+         ("WebAssembly 3.0 legacy exception handling (Config(features=WASM3_LEGACY))",
+          "SCOPE-3.0-legacy.txt")]
+TIERS = ("fast", "interp")
 
 
 def _git(*args: str) -> str:
@@ -56,25 +60,30 @@ def main() -> int:
            "list's files (it uses the same runner).", ""]
     details: list[str] = []
     for title, list_name in LISTS:
-        rows, totals = [], [0, 0, 0]
+        rows = []
+        totals = {tier: [0, 0, 0] for tier in TIERS}
         for entry in scope(list_name):
             path = resolve(entry)
             if path is None:
-                rows.append(f"| {Path(entry).name} | missing | | | |")
+                rows.append(f"| {entry} | missing | | | | | | |")
                 continue
-            result = run_file(path, PywasmCoreAdapter(), frontend=options.frontend,
-                              timeout=options.timeout)
-            print(f"{result.name}: {result.counts()}", file=sys.stderr)
-            for i, value in enumerate((result.passed, result.failed, result.skipped)):
-                totals[i] += value
-            rows.append(f"| {result.name} | {result.passed} | {result.failed} | {result.skipped} | "
-                        f"{result.frontend} |")
-            if result.failed or result.skipped or result.notes:
-                details += ["", "```", result.report(max_failures=20), "```"]
-        out += [f"## {title} ({list_name})", "",
-                f"Total: {totals[0]} passed, {totals[1]} failed, {totals[2]} skipped "
-                f"in {len(rows)} scripts.", "",
-                "| script | passed | failed | skipped | front end |", "|---|---|---|---|---|"]
+            cells, frontend = [], ""
+            for tier in TIERS:
+                result = run_file(path, PywasmCoreAdapter(Config(tier=tier)),
+                                  frontend=options.frontend, timeout=options.timeout)
+                print(f"{entry} [{tier}]: {result.counts()}", file=sys.stderr)
+                for i, value in enumerate((result.passed, result.failed, result.skipped)):
+                    totals[tier][i] += value
+                cells += [str(result.passed), str(result.failed), str(result.skipped)]
+                frontend = result.frontend
+                if result.failed or result.skipped or result.notes:
+                    details += ["", f"{tier} tier:", "```", result.report(max_failures=20), "```"]
+            rows.append(f"| {entry} | " + " | ".join(cells) + f" | {frontend} |")
+        out += [f"## {title} ({list_name})", ""]
+        out += [f"- Total on the {tier} tier: {t[0]} passed, {t[1]} failed, {t[2]} skipped "
+                f"in {len(rows)} scripts." for tier, t in totals.items()]
+        out += ["", "| script | passed (fast) | failed (fast) | skipped (fast) | passed (interp) "
+                "| failed (interp) | skipped (interp) | front end |", "|---|---|---|---|---|---|---|---|"]
         out += rows + [""]
     out += ["## Failures, skips and notes", ""]
     out += details if details else ["None."]

@@ -37,7 +37,8 @@ _ORDER_POSITION = {section_id: position for position, section_id in enumerate(SE
 
 _EXPORT_KIND = {"func": 0, "table": 1, "memory": 2, "global": 3, "tag": 4}
 _PACKED = {"i8": 0x78, "i16": 0x77}
-_DATA_OPS = frozenset({Op.MEMORY_INIT, Op.DATA_DROP})
+# instructions naming a data segment: their module needs the data count section (spec 5.5.13)
+_DATA_OPS = frozenset({Op.MEMORY_INIT, Op.DATA_DROP, Op.ARRAY_NEW_DATA, Op.ARRAY_INIT_DATA})
 
 
 # --- primitive encodings ---------------------------------------------------------------------
@@ -399,7 +400,8 @@ def name_section(names: Names) -> bytes | None:
 
 
 def uses_data_count(module: Module) -> bool:
-    """memory.init and data.drop need the data count section (spec 5.5.13)."""
+    """memory.init, data.drop, array.new_data and array.init_data need the data count section
+    (spec 5.5.13)."""
     return any(ins.op in _DATA_OPS for func in module.funcs for ins in func.body)
 
 

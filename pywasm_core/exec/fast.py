@@ -29,8 +29,16 @@ Translation (`_Translator`), done lazily at a function's first call:
   may run the loop's first iterations as numpy array code, bit-identical to the scalar loop, and
   hands back the locals; the scalar loop then goes on from there (`PYWASM_CORE_NUMPY=0` turns the
   plans off).
+- GC and typed references (3.0): struct/array accesses, struct allocation, i31, ref.eq and casts
+  are inlined with their null/bounds checks, the other GC instructions call the closures and
+  handlers of exec/gc.py (the interpreter's), call_ref is a direct call; call_indirect checks the
+  callee's canonical type id (runtime/rtt.py), so declared subtypes pass.
 - Fuel: a store with fuel set runs on the interpreter (`interp.invoke` decides), so metered totals
   are exactly the interpreter's.
+- Exceptions (3.0): `throw` is a Python `raise` of `errors.WasmException`; a `try_table` is a
+  `while True:` (its block) around `try:` / `except WasmException:`, whose clauses branch to their
+  labels; a legacy `try` has the same shape with its catch arms inside the `except` (`rethrow`
+  re-raises the arm's `_c<id>`); a function with a legacy `delegate` runs on the interpreter.
 
 Calling convention of compiled callables: `fn(d, *args)` with engine values, returning None (no
 result), the value (one result) or a tuple (several).
@@ -53,9 +61,11 @@ import sys
 import types
 
 from ..errors import Exhausted, Frame, Trap, TrapCode
+from ..errors import WasmException as _WasmException
 from ..opcodes import INFO, Imm, Op
 from ..values import default_value
 from . import handlers as H
+from .gc import GC_OPS
 
 FILENAME = "<pywasm_core fast>"
 M32 = 0xFFFFFFFF
@@ -152,7 +162,7 @@ _INT = re.compile(r"^-?\d+$")
 class _Ctrl:
     __slots__ = ("kind", "id", "nparams", "nresults", "height", "pyloop", "rvars", "pvars",
                  "reached", "escapes", "has_else", "body_start", "ptexts", "exit_of", "flat",
-                 "guards", "skips")
+                 "guards", "skips", "catches")
 
     def __init__(self, kind, cid, nparams, nresults, height, pyloop):
         self.kind = kind
@@ -172,6 +182,7 @@ class _Ctrl:
         self.flat = False             # targeted but not a `while`: branches set `_br` and the
         self.guards = []              # code after them runs under `if not _br:` guards
         self.skips = set()            # ids of targets of branches leaving through it
+        self.catches = None           # a try_table: its catch clauses (3.0 exceptions)
 
 
 class _Translator:
@@ -197,6 +208,7 @@ class _Translator:
         self.pyloops = 0
         self._globals = None
         self._has_memory = bool(syntax.all_memories())
+        self.module = None            # the compiled Module (set by _compiled): canonical types
 
     # ---- emission helpers ----
     def line(self, text: str, offset=None) -> None:
@@ -279,7 +291,7 @@ class _Translator:
         for pos, ins in enumerate(body):
             op = ins.op
             if dead:
-                if op in (Op.BLOCK, Op.LOOP, Op.IF):
+                if op in (Op.BLOCK, Op.LOOP, Op.IF) or op in _TRY_OPS:
                     dead += 1
                 elif op == Op.END:
                     dead -= 1
@@ -287,6 +299,9 @@ class _Translator:
                         dead = 0 if self.end(False) else 1
                 elif op == Op.ELSE and dead == 1:
                     self.else_(False)
+                    dead = 0
+                elif (op == _CATCH or op == _CATCH_ALL) and dead == 1:
+                    self.legacy_catch(op, ins.imm, False)
                     dead = 0
                 continue
             self.offset = ins.offset
@@ -307,11 +322,12 @@ class _Translator:
         """Positions of the block/loop/if instructions some branch targets.  A block holding
         nothing but a loop (both without values) shares the loop's exit: its branches become
         breaks out of the loop (`self.alias[block] = loop`, the loop is in `self.exits`)."""
+        self.exception_scan(body)
         ends = {}
         opened = []
         for pos, ins in enumerate(body):
             op = ins.op
-            if op in (Op.BLOCK, Op.LOOP, Op.IF):
+            if op in (Op.BLOCK, Op.LOOP, Op.IF) or op in _TRY_OPS:
                 opened.append(pos)
             elif op == Op.END and opened:
                 ends[opened.pop()] = pos
@@ -343,10 +359,16 @@ class _Translator:
             op = ins.op
             if op in (Op.BLOCK, Op.LOOP, Op.IF):
                 opened.append(pos)
+            elif op in _TRY_OPS:        # catch labels count from outside; always a `while`
+                if op == _TRY_TABLE:
+                    for _kind, _tag, depth in ins.imm[1]:
+                        mark(depth)
+                targeted.add(pos)
+                opened.append(pos)
             elif op == Op.END:
                 if opened:
                     opened.pop()
-            elif op in (Op.BR, Op.BR_IF):
+            elif op in (Op.BR, Op.BR_IF) or op in _GC_BRANCHES:
                 mark(ins.imm[0])
             elif op == Op.BR_TABLE:
                 for depth in tuple(ins.imm[0]) + (ins.imm[1],):
@@ -501,6 +523,8 @@ class _Translator:
                     self.line("break")
             self.close_guards(entry)
             self.close_body(entry)
+            if entry.catches is not None:
+                self.catch_clauses(entry)
             if entry.pyloop:
                 self.ind -= 1
             after = reachable or entry.reached
@@ -691,9 +715,335 @@ class _Translator:
             self.push(f"({v} is None)", True)
         elif op == Op.REF_FUNC:
             self.push(f"FN{imm[0]}")
+        elif op in _GC_OPS:
+            self.gc(op, imm)
+        elif op in _NULL_OPS:
+            self.null_test(op, imm)
+        elif op in _EXN_OPS:
+            return self.exception(pos, op, imm)
         else:
             self.other(op, imm)
         return False
+
+    # ---- WebAssembly 3.0 exception handling (run-time side: exec/exceptions.py) ----
+    def exception_scan(self, body) -> None:
+        """A legacy `delegate` runs on the interpreter (a Python `try` cannot hand an exception
+        past the handlers between it and its label); so does a function mixing try_table or
+        try with tail calls (a tail call leaves the handlers behind)."""
+        ops = {ins.op for ins in body}
+        if _DELEGATE in ops:
+            raise _Unsupported("legacy delegate")
+        if ops & _TRY_OPS and ops & _TAIL_CALL_OPS:
+            raise _Unsupported("try_table with tail calls")
+
+    def exception(self, pos, op, imm) -> bool:
+        """throw -> `raise`, throw_ref -> `raise` again, try_table -> a `while True:` (its
+        block) around `try:` <body> `except WasmException:` <catch clauses>, each clause a
+        branch to its label from the except clause (catch_clauses)."""
+        if op == _TRY_TABLE or op == _TRY:
+            self.settle()
+            entry = self.open(pos, "try_table" if op == _TRY_TABLE else "try", imm[0])
+            if not entry.pyloop:
+                raise _Unsupported("try_table nested too deeply")
+            entry.catches = imm[1] if op == _TRY_TABLE else []   # legacy: the arms so far
+            self.ctrl.append(entry)
+            self.start_loop_body(entry)
+            self.line("try:")
+            self.ind += 1
+            entry.body_start = len(self.lines)
+            self.pyloops += 1               # the `try` counts against CPython's block limit
+            if self.pyloops > _MAX_PYLOOPS:
+                raise _Unsupported("too deeply nested")
+            return False
+        if op == _CATCH or op == _CATCH_ALL:
+            self.legacy_catch(op, imm, True)
+            return False
+        if op == _RETHROW:
+            self.line(f"raise RERAISE(_c{self.ctrl[-1 - imm[0]].id})", self.offset)
+            return True
+        if op == _THROW:
+            n = len(self.tag_params(imm[0]))
+            args = [self.pop_value() for _ in range(n)][::-1]
+            self.line(f"raise NEWEXN(TAG{imm[0]}, [{', '.join(args)}])", self.offset)
+            return True
+        # throw_ref
+        self.line(f"raise RERAISE({self.pop_value()})", self.offset)
+        return True
+
+    def tag_params(self, index: int):
+        return self.syntax.types[self.syntax.all_tags()[index].type_index].params
+
+    def legacy_catch(self, op, imm, reachable: bool) -> None:
+        """A legacy `catch $t` / `catch_all` arm: the body (or the previous arm) ends, and the
+        arm runs inside the try's `except` clause, under the try's label, with the payload on
+        the stack: what it throws is not caught by its own try, and `rethrow` re-raises the
+        caught exception (kept in `_c<id>`)."""
+        entry = self.ctrl[-1]
+        if reachable:
+            self.assign_vars(entry.rvars, entry.nresults)
+            self.line("break")
+            entry.reached = True
+        self.close_guards(entry)
+        self.close_body(entry)
+        x = f"_x{entry.id}"
+        first = not entry.catches
+        self.ind -= 1
+        if first:                           # the protected body is over
+            self.line(f"except WasmException as {x}:")
+            self.ind += 1
+            self.pyloops += 1               # the handler counts against the block limit too
+            if self.pyloops > _MAX_PYLOOPS:
+                raise _Unsupported("too deeply nested")
+            if self.has_memory():
+                self.uses_mem = True
+                self.line("M = MEM0.data")
+        tag = imm[0] if op == _CATCH else None
+        entry.catches.append(tag)
+        if tag is not None:
+            self.line(f"{'if' if first else 'elif'} {x}.tag is TAG{tag}:")
+        else:
+            self.line("if True:" if first else "else:")
+        self.ind += 1
+        self.line(f"_c{entry.id} = {x}.with_traceback(None)")
+        del self.stack[entry.height:]
+        if tag is not None:
+            for i in range(len(self.tag_params(tag))):
+                self.push(self.assign(f"{x}.values[{i}]"))
+        entry.body_start = len(self.lines)
+
+    def legacy_end(self, entry) -> None:
+        """`end` of a legacy try whose last arm (or body) is closed: without a catch_all, what
+        no arm matched goes on."""
+        if not entry.catches:               # `try ... end`: nothing is caught
+            self.ind -= 1
+            self.line("except WasmException:")
+            self.line("    raise")
+            self.pyloops -= 1
+            return
+        self.ind -= 1                       # leave the arm
+        if None not in entry.catches:
+            self.line("else:")
+            self.line("    raise")
+        self.ind -= 1                       # leave the except clause
+        self.pyloops -= 2
+
+    def catch_clauses(self, entry) -> None:
+        """The `except` of a try_table (its `try:` body is closed): the first clause whose tag
+        is the exception's (or a catch_all) branches to its label with the payload and/or the
+        exnref; with no match the exception goes on."""
+        if entry.kind == "try":
+            self.legacy_end(entry)
+            return
+        self.pyloops -= 1
+        self.ind -= 1
+        x = f"_x{entry.id}"
+        self.line(f"except WasmException as {x}:")
+        self.ind += 1
+        if self.has_memory():               # a callee may have replaced memory 0's buffer
+            self.uses_mem = True
+            self.line("M = MEM0.data")
+        saved = self.stack
+        first = True
+        caught_all = False
+        for kind, tag, depth in entry.catches:
+            if kind < 2:
+                self.line(f"{'if' if first else 'elif'} {x}.tag is TAG{tag}:")
+            elif not first:
+                self.line("else:")
+            else:
+                self.line("if True:")
+            first = False
+            self.ind += 1
+            self.stack = saved[:entry.height]
+            if kind < 2:
+                for i in range(len(self.tag_params(tag))):
+                    self.push(f"{x}.values[{i}]")
+            if kind in (1, 3):              # kept as an exnref: drop the unwound frames
+                self.line(f"{x}.__traceback__ = None")
+                self.push(x)
+            if self.branch(depth + 1):      # leaves the try_table's `while`: never flagged
+                raise _Unsupported("catch label")
+            self.ind -= 1
+            if kind >= 2:
+                caught_all = True
+                break
+        if not caught_all:
+            if not first:
+                self.line("else:")
+            self.line("    raise" if not first else "raise")
+        self.stack = saved
+        self.ind -= 1                   # back to the `try` statement's level
+
+    def null_test(self, op, imm) -> None:
+        """ref.as_non_null, br_on_null, br_on_non_null, call_ref (3.0 typed references)."""
+        v = self.pop_atom()
+        if op == Op.CALL_REF:       # the callee's type is the static one: no check but null
+            code = self.const(TrapCode.NULL_REFERENCE)
+            self.line(f"if {v} is None: raise Trap({code}, 'null function reference')",
+                      self.offset)
+            self.line(f"_c = {v}.fast or FAST({v})", self.offset)
+            ft = self.syntax.types[imm[0]]
+            args = [self.pop_value() for _ in ft.params][::-1]
+            self.finish_call(f"_c(d1{''.join(', ' + a for a in args)})", len(ft.results))
+            return
+        if op == Op.REF_AS_NON_NULL:
+            code = self.const(TrapCode.NULL_REFERENCE)
+            self.line(f"if {v} is None: raise Trap({code})", self.offset)
+            self.push(v)
+            return
+        if op == Op.BR_ON_NON_NULL:
+            self.push(v)           # the branch carries the reference; a null is dropped
+        self.line(f"if {v} is {'not ' if op == Op.BR_ON_NON_NULL else ''}None:", self.offset)
+        self.ind += 1
+        flagged = self.branch(imm[0])
+        self.ind -= 1
+        if flagged:
+            self.guard()
+        if op == Op.BR_ON_NON_NULL:
+            self.stack.pop()
+        else:
+            self.push(v)           # br_on_null: the non-null reference stays
+
+    # ---- WebAssembly 3.0 GC (semantics shared with the interpreter: exec/gc.py) ----
+    def gc(self, op, imm) -> None:
+        """A GC instruction: the hot ones (field and element accesses, allocation of structs,
+        i31, ref.eq, casts) are inlined with their null/bounds checks; the others call the
+        same closures or stack handlers the interpreter runs (exec/gc.py); br_on_cast(_fail)
+        is an `if` around the branch."""
+        from . import gc
+        if self.module is None:
+            raise _Unsupported("GC instruction without its module")
+        ctx = gc.context_of(self.module)
+        if self.gc_direct(op, imm, ctx):
+            return
+        kind = gc.semantics(op, imm, ctx)
+        if kind[0] == "fn":
+            n = kind[1]
+            args = [self.pop_value() for _ in range(n)][::-1]
+            self.push(self.assign(f"{self.const(kind[2])}({', '.join(args)})"))
+        elif kind[0] == "misc":
+            _, handler, arg, pops, pushes = kind
+            args = [self.pop_value() for _ in range(pops)][::-1]
+            self.line(f"_S = [{', '.join(args)}]", self.offset)
+            self.line(f"{self.const(handler)}(_S, INST, {self.const(arg)})", self.offset)
+            if pushes:
+                self.push(self.assign("_S[-1]"))
+        else:
+            _, test, on_success = kind
+            v = self.pop_atom()
+            self.push(v)
+            self.gc_branch(imm[0], f"{'' if on_success else 'not '}{self.const(test)}({v})")
+
+    def gc_branch(self, depth: int, cond: str) -> None:
+        self.line(f"if {cond}:", self.offset)
+        self.ind += 1
+        flagged = self.branch(depth)
+        self.ind -= 1
+        if flagged:
+            self.guard()
+
+    def gc_test(self, rt, v: str, ctx):
+        """Inline condition text for `v` (an atom) being a value of reference type `rt`."""
+        from ..runtime.gc import Array, Struct
+        from ..types import ArrayType, StructType
+        heap = rt.heap
+        if isinstance(heap, int):
+            composite = ctx.types[heap]
+            if not isinstance(composite, (StructType, ArrayType)):
+                return None                       # function types: the closure's check
+            cls = self.const(Struct if isinstance(composite, StructType) else Array)
+            anc = self.const(ctx.reg.ancestors)
+            cond = f"(type({v}) is {cls} and {ctx.canon[heap]} in {anc}[{v}.rtt])"
+        elif heap in ("any", "func", "extern", "exn"):
+            return f"({v} is not None)" if not rt.nullable else "True"
+        elif heap == "i31":
+            cond = f"(type({v}) is int)"
+        elif heap in ("struct", "array"):
+            cond = f"(type({v}) is {self.const(Struct if heap == 'struct' else Array)})"
+        elif heap == "eq":
+            kinds = self.const(frozenset({int, Struct, Array}))
+            cond = f"(type({v}) in {kinds})"
+        else:                                     # the bottom types: only null
+            return f"({v} is None)" if rt.nullable else "False"
+        return f"({v} is None or {cond})" if rt.nullable else cond
+
+    def gc_direct(self, op, imm, ctx) -> bool:
+        """Inline translation of the hot GC instructions; False for the others."""
+        if op in (Op.STRUCT_GET, Op.STRUCT_GET_U, Op.STRUCT_GET_S):
+            s = self.pop_atom()
+            read = f"{s}.fields[{imm[1]}]"
+            if op == Op.STRUCT_GET_S:
+                sb = 0x80 if ctx.types[imm[0]].fields[imm[1]].storage == "i8" else 0x8000
+                read = f"((({read} ^ {sb}) - {sb}) & {M32})"
+            self.push(self.assign(f"{read} if {s} is not None else GCNULL('structure')"))
+        elif op == Op.STRUCT_SET:
+            v = self.pop_value()
+            s = self.pop_atom()
+            mask = _gc_mask(ctx.types[imm[0]].fields[imm[1]].storage)
+            self.line(f"if {s} is None: GCNULL('structure')", self.offset)
+            self.line(f"{s}.fields[{imm[1]}] = {v}{mask}", self.offset)
+        elif op in (Op.STRUCT_NEW, Op.STRUCT_NEW_DEFAULT):
+            from ..runtime.gc import Struct
+            fields = ctx.types[imm[0]].fields
+            if op == Op.STRUCT_NEW:
+                values = [self.pop_value() for _ in fields][::-1]
+                values = [f"{v}{_gc_mask(f.storage)}" for v, f in zip(values, fields)]
+            else:
+                from .gc import _default
+                values = [self.const(_default(f.storage)) for f in fields]
+            self.push(self.assign(f"{self.const(Struct)}({ctx.canon[imm[0]]}, "
+                                  f"[{', '.join(values)}])"))
+        elif op in (Op.ARRAY_GET, Op.ARRAY_GET_U, Op.ARRAY_GET_S):
+            i = self.pop_atom()
+            a = self.pop_atom()
+            read = f"{a}.elems[{i}]"
+            if op == Op.ARRAY_GET_S:
+                sb = 0x80 if ctx.types[imm[0]].field.storage == "i8" else 0x8000
+                read = f"((({read} ^ {sb}) - {sb}) & {M32})"
+            self.push(self.assign(f"({read} if {i} < len({a}.elems) else GCOOB()) "
+                                  f"if {a} is not None else GCNULL('array')"))
+        elif op == Op.ARRAY_SET:
+            v = self.pop_value()
+            i = self.pop_atom()
+            a = self.pop_atom()
+            mask = _gc_mask(ctx.types[imm[0]].field.storage)
+            self.line(f"if {a} is None: GCNULL('array')", self.offset)
+            self.line(f"if {i} >= len({a}.elems): GCOOB()", self.offset)
+            self.line(f"{a}.elems[{i}] = {v}{mask}", self.offset)
+        elif op == Op.ARRAY_LEN:
+            a = self.pop_atom()
+            self.push(self.assign(f"len({a}.elems) if {a} is not None else GCNULL('array')"))
+        elif op == Op.REF_I31:
+            self.pushv(f"({self.pop_value()} & 0x7FFFFFFF)")
+        elif op == Op.I31_GET_U or op == Op.I31_GET_S:
+            v = self.pop_atom()
+            read = v if op == Op.I31_GET_U else f"({v} | 0x80000000 if {v} & 0x40000000 else {v})"
+            self.push(self.assign(f"{read} if {v} is not None else GCNULL('i31')"))
+        elif op == Op.REF_EQ:
+            b = self.pop_value()
+            a = self.pop_value()
+            self.push(f"({a} == {b})", True)
+        elif op in (Op.REF_TEST, Op.REF_CAST):
+            v = self.pop_atom()
+            cond = self.gc_test(imm[0], v, ctx)
+            if cond is None:
+                self.push(v)
+                return False
+            if op == Op.REF_TEST:
+                self.push(cond, True)
+            else:
+                self.line(f"if not {cond}: GCCAST()", self.offset)
+                self.push(v)
+        elif op in (Op.BR_ON_CAST, Op.BR_ON_CAST_FAIL):
+            v = self.pop_atom()
+            self.push(v)
+            cond = self.gc_test(imm[2], v, ctx)
+            if cond is None:
+                return False
+            self.gc_branch(imm[0], cond if op == Op.BR_ON_CAST else f"not {cond}")
+        else:
+            return False
+        return True
 
     def numpy_prefix(self, pos) -> None:
         """Before a loop `vectorize` recognises: run its safe iterations with numpy first."""
@@ -777,8 +1127,14 @@ class _Translator:
         self.line(f"if {i} >= len(_e): raise Trap(TABLE_OOB, f'undefined element {{{i}}}')", off)
         self.line(f"_f = _e[{i}]", off)
         self.line(f"if _f is None: raise Trap(NULL_CALL, f'uninitialized element {{{i}}}')", off)
-        self.line(f"if _f.ftype is not FT{typeidx} and _f.ftype != FT{typeidx}: "
-                  "raise Trap(BAD_SIG)", off)
+        if self.module is not None:
+            # canonical type identity, a subtype passes (3.0); host functions get their id late
+            ce = self.module._canon[typeidx]
+            ok = self.const(_signature_checker(self.module, ce))
+            self.line(f"if _f.canon != {ce} and not {ok}(_f): raise Trap(BAD_SIG)", off)
+        else:
+            self.line(f"if _f.ftype is not FT{typeidx} and _f.ftype != FT{typeidx}: "
+                      "raise Trap(BAD_SIG)", off)
         self.line("_c = _f.fast or FAST(_f)", off)
         n = len(ft.params)
         args = [self.pop_value() for _ in range(n)][::-1]
@@ -935,6 +1291,46 @@ class _Translator:
             self.line(f"{fn}(MEM{memidx}.data, {ea}, {v})", self.offset)
 
 
+def _signature_checker(module, expected: int):
+    """`f -> bool`: call_indirect's check that function `f`'s type is (a subtype of) the type
+    with canonical id `expected`, in the module's engine-wide type registry."""
+    from ..runtime.rtt import func_canon, registry
+    reg = registry(module.engine)
+    anc = reg.ancestors
+
+    def ok(f):
+        return expected in anc[func_canon(f, reg)]
+    return ok
+
+
+# 3.0 branches translated here (scan() must see their targets): the GC casts and the
+# typed-reference null tests, which GC code uses a lot
+_GC_BRANCHES = frozenset(getattr(Op, name) for name in (
+    "BR_ON_CAST", "BR_ON_CAST_FAIL", "BR_ON_NULL", "BR_ON_NON_NULL") if hasattr(Op, name))
+_NULL_OPS = frozenset(getattr(Op, name) for name in (
+    "REF_AS_NON_NULL", "BR_ON_NULL", "BR_ON_NON_NULL", "CALL_REF") if hasattr(Op, name))
+
+
+def _gc_null(what: str):
+    raise Trap(TrapCode.NULL_REFERENCE, f"null {what} reference")
+
+
+def _gc_oob():
+    raise Trap(TrapCode.ARRAY_OUT_OF_BOUNDS)
+
+
+def _gc_cast():
+    raise Trap(TrapCode.CAST_FAILURE)
+
+
+def _gc_mask(storage) -> str:
+    """The text that wraps a value stored into a packed field."""
+    return " & 255" if storage == "i8" else " & 65535" if storage == "i16" else ""
+
+
+_GC_OPS = GC_OPS
+
+
 # ---- per-module compilation cache and per-instance binding ----
 
 def _compiled(module, defined_index: int):
@@ -946,6 +1342,7 @@ def _compiled(module, defined_index: int):
     if hit is None:
         syntax = module.syntax
         tr = _Translator(syntax, module._func_types, defined_index)
+        tr.module = module
         try:
             source, offsets, consts = tr.run()
             unit = compile(source, FILENAME, "exec")
@@ -972,10 +1369,35 @@ def _base_namespace() -> dict:
         "P16": struct.Struct("<H").pack_into, "PD": struct.Struct("<d").pack_into,
         "PF32": struct.Struct("<f").pack, "UF32": struct.Struct("<f").unpack,
         "F32LIM": _F32_LIMIT, "F32LOAD": H.f32_load,
+        "GCNULL": _gc_null, "GCOOB": _gc_oob, "GCCAST": _gc_cast,
     }
 
 
 _BASE = _base_namespace()
+
+
+# ---- exception handling (3.0) ----
+def _exception_names() -> dict:
+    from ..errors import WasmException
+    from .exceptions import new_exception, reraise
+    return {"WasmException": WasmException, "NEWEXN": new_exception, "RERAISE": reraise}
+
+
+_BASE.update(_exception_names())
+_TRY_TABLE = getattr(Op, "TRY_TABLE", -1)
+_THROW = getattr(Op, "THROW", -1)
+_TRY = getattr(Op, "TRY", -1)
+_CATCH = getattr(Op, "CATCH", -1)
+_CATCH_ALL = getattr(Op, "CATCH_ALL", -1)
+_RETHROW = getattr(Op, "RETHROW", -1)
+_DELEGATE = getattr(Op, "DELEGATE", -1)
+_TRY_OPS = frozenset({_TRY_TABLE, _TRY}) - {-1}
+_EXN_OPS = frozenset({_TRY_TABLE, _THROW, getattr(Op, "THROW_REF", -1), _TRY, _CATCH, _CATCH_ALL,
+                      _RETHROW}) - {-1}
+_LEGACY_EXN_OPS = frozenset(getattr(Op, name) for name in (
+    "TRY", "CATCH", "CATCH_ALL", "DELEGATE", "RETHROW") if hasattr(Op, name))
+_TAIL_CALL_OPS = frozenset(getattr(Op, name) for name in (
+    "RETURN_CALL", "RETURN_CALL_INDIRECT", "RETURN_CALL_REF") if hasattr(Op, name))
 
 
 def _namespace(inst) -> dict:
@@ -999,6 +1421,8 @@ def _namespace(inst) -> dict:
     for i, f in enumerate(inst.funcs):
         ns[f"FN{i}"] = f
         ns[f"F{i}"] = _stub(ns, i, f, inst)
+    for i, t in enumerate(getattr(inst, "tags", ())):
+        ns[f"TAG{i}"] = t             # tag instances (3.0 exceptions)
     inst._fast_ns = ns
     return ns
 
@@ -1121,6 +1545,8 @@ def invoke(store, func, args: list) -> list:
 
 def _on_error(e: BaseException) -> BaseException:
     """Attach the compiled frames to a trap / map Python errors of compiled code to traps."""
+    if isinstance(e, _WasmException):     # an uncaught wasm exception goes on unchanged
+        return e
     frames = []
     in_host = False
     tb = e.__traceback__

@@ -28,8 +28,12 @@ def instantiate(store, module, imports: list, instance) -> None:
     funcs, tables, memories, globals_ = (instance.funcs, instance.tables, instance.memories,
                                          instance.globals)
     for imp, ext in zip(syntax.imports, imports):
-        by_kind = {"func": funcs, "table": tables, "memory": memories, "global": globals_}
+        by_kind = {"func": funcs, "table": tables, "memory": memories, "global": globals_,
+                   "tag": instance.tags}
         by_kind[imp.kind].append(ext)
+    if syntax.tags:             # 3.0 exceptions: a new tag instance per defined tag
+        from ..runtime.tag import Tag
+        instance.tags += [Tag._defined(store, module, t.type_index) for t in syntax.tags]
     first_defined = len(funcs)
     for i, defn in enumerate(syntax.funcs):
         funcs.append(Func._wasm(store, instance, first_defined + i, syntax.types[defn.type_index],
@@ -45,13 +49,16 @@ def instantiate(store, module, imports: list, instance) -> None:
     for i, ty in enumerate(syntax.tables):
         init = table_inits[i] if i < len(table_inits) else None
         value = eval_const(init, instance) if init is not None else None
-        tables.append(Table(store, ty, value))
+        table = Table(store, ty, value, _internal=True)
+        table.module = module
+        tables.append(table)
     for ty in syntax.memories:
         memories.append(Memory(store, ty))
     instance.elems = [[eval_const(expr, instance) for expr in elem.init] for elem in syntax.elems]
     instance.datas = [bytes(data.init) for data in syntax.datas]
 
-    spaces = {"func": funcs, "table": tables, "memory": memories, "global": globals_}
+    spaces = {"func": funcs, "table": tables, "memory": memories, "global": globals_,
+              "tag": instance.tags}
     for export in syntax.exports:
         if export.kind not in spaces:
             raise WasmError(f"unsupported export kind {export.kind!r} (WebAssembly 3.0)")
@@ -113,7 +120,8 @@ def _check_imports(module, imports: list) -> None:
             ok = isinstance(ext, Func) and types.is_sub(func_canon(ext, types),
                                                         module._canon[imp.desc])
         elif kind == "table":
-            ok = isinstance(ext, Table) and ext.ty.element == imp.desc.element and \
+            ok = isinstance(ext, Table) and \
+                table_element_matches(ext, imp.desc.element, module, types) and \
                 ext.ty.is_64 == imp.desc.is_64 and \
                 limits_match(len(ext.elements), ext.ty.limits.max, imp.desc.limits)
         elif kind == "memory":
@@ -121,6 +129,10 @@ def _check_imports(module, imports: list) -> None:
                 limits_match(len(ext.data) >> 16, ext.ty.limits.max, imp.desc.limits)
         elif kind == "global":
             ok = isinstance(ext, Global) and global_matches(ext, imp.desc, module, types)
+        elif kind == "tag":     # 3.0: the same function type (tag types are invariant)
+            from ..runtime.tag import Tag
+            ok = isinstance(ext, Tag) and \
+                ext._canon_id(types) == module._canon[imp.desc.type_index]
         if not ok:
             raise LinkError(f"incompatible import type: expected {describe(imp, syntax)}, "
                             f"got {describe_extern(ext)}", imp.module, imp.name)
@@ -142,6 +154,18 @@ def global_matches(ext, expected: GlobalType, module, reg) -> bool:
     return not actual.mutable or value_matches(b, module, a, ext.module, reg)
 
 
+def table_element_matches(ext, expected, module, reg) -> bool:
+    """Table import matching: the element types are the same type (tables are mutable), with
+    type indices resolved in the defining and the importing module (3.0 GC)."""
+    from ..runtime.rtt import value_matches
+    actual = ext.ty.element
+    if actual == expected and not _names_index(actual) and not _names_index(expected):
+        return True
+    owner = getattr(ext, "module", None)
+    return value_matches(actual, owner, expected, module, reg) and \
+        value_matches(expected, module, actual, owner, reg)
+
+
 def _names_index(t) -> bool:
     from ..types import RefType
     return isinstance(t, RefType) and not isinstance(t.heap, str)
@@ -159,6 +183,8 @@ def limits_match(size: int, maximum: int | None, expected) -> bool:
 def describe(imp, syntax) -> str:
     if imp.kind == "func":
         return f"func {syntax.types[imp.desc]}"
+    if imp.kind == "tag":
+        return f"tag {syntax.types[imp.desc.type_index]}"
     return str(imp.desc)
 
 
@@ -173,7 +199,16 @@ def describe_extern(ext) -> str:
         return str(ext.type())
     if isinstance(ext, Global):
         return str(ext.ty)
+    from ..runtime.tag import Tag
+    if isinstance(ext, Tag):
+        return f"tag {ext.ftype}"
     return type(ext).__name__
+
+
+# GC instructions allowed in constant expressions (3.0)
+_GC_CONST = frozenset(getattr(Op, name) for name in (
+    "STRUCT_NEW", "STRUCT_NEW_DEFAULT", "ARRAY_NEW", "ARRAY_NEW_DEFAULT", "ARRAY_NEW_FIXED",
+    "REF_I31", "ANY_CONVERT_EXTERN", "EXTERN_CONVERT_ANY") if hasattr(Op, name))
 
 
 def eval_const(expr, instance):
@@ -196,6 +231,9 @@ def eval_const(expr, instance):
             stack.append(instance.globals[ins.imm[0]].val)
         elif op == Op.END:
             break
+        elif op in _GC_CONST:
+            from .gc import eval_const_gc        # struct.new, array.new*, ref.i31, conversions
+            eval_const_gc(op, ins.imm, stack, instance)
         else:
             fn = numerics.NUMERIC.get(op)
             if fn is None:      # a GC allocation (struct.new, array.new...) or other 3.0 form

@@ -19,6 +19,8 @@
   executed wasm instruction, where structural markers (`block`, `loop`, `end`, `nop`, and the jump
   an `else` becomes) are free.  Running out raises `Exhausted` (OUT_OF_FUEL) before the instruction
   that would overdraw, and leaves the store's fuel at 0.
+- Exceptions (3.0, exec/exceptions.py): a wasm exception is a Python exception; one reaching the
+  loop resumes it at the wasm handler that catches it, in whichever frame (see `_catching`).
 - Tier switch point: `invoke` is the single entry from the API; with `Config.tier == "fast"` and
   no fuel metering it hands the call to exec/fast.py (functions translated to Python), which in
   turn falls back to `invoke_interp` for functions it cannot translate and beyond Python's
@@ -30,7 +32,8 @@ from __future__ import annotations
 import re
 import struct
 
-from ..errors import Exhausted, Frame, Trap, TrapCode
+from ..errors import Exhausted, Frame, Trap, TrapCode, WasmException
+from . import exceptions as _X
 from . import fast as _fast
 from . import lower as _lower
 
@@ -520,6 +523,7 @@ def _build(metered: bool):
             indent = line[: len(line) - len(stripped)]
             line = indent + stripped[3:]
         lines.append(line)
+    lines = _catching(lines, metered)
     namespace = {
         "Trap": Trap, "Exhausted": Exhausted, "on_error": _on_error,
         "signature_ok": _signature_ok,
@@ -530,9 +534,62 @@ def _build(metered: bool):
         "BAD_SIGNATURE": TrapCode.BAD_SIGNATURE, "UNREACHABLE": TrapCode.UNREACHABLE,
         "NULL_REFERENCE": TrapCode.NULL_REFERENCE,
     }
+    namespace.update(_CATCHING_NAMES)
     name = "<pywasm_core interp (metered)>" if metered else "<pywasm_core interp>"
     exec(compile("\n".join(lines), name, "exec"), namespace)
     return namespace["run"]
+
+
+# ---- exception handling (3.0): the loop resumes at a wasm handler (exec/exceptions.py) -------
+_RESUME = """\
+except WasmException as x:
+    r = find_handler(x, func, pc, frames, TAIL_CALLS)
+    if r is None:
+        raise
+    k, pc, h, a, slot = r
+    x.__traceback__ = None
+    if k < len(frames):
+        func, _pc, L, S, instrs = frames[k]
+        del frames[k:]
+    del S[h:]
+    S += a
+    if slot >= 0:
+        L[slot] = x
+    inst = func.instance
+    funcs = inst.funcs
+    G = inst.globals
+    mems = inst.memories
+    M = mems[0].data if mems else None
+"""
+_RESUME_METERED = """\
+    costs = func.code.costs
+    if in_host:
+        fuel = store._fuel
+"""
+_CATCHING_NAMES = {
+    "WasmException": WasmException, "find_handler": _X.find_handler,
+    "TAIL_CALLS": frozenset(_lower.OPS[name] for name in
+                            ("RETURN_CALL", "RETURN_CALL_INDIRECT", "RETURN_CALL_REF")),
+}
+
+
+def _catching(lines: list[str], metered: bool) -> list[str]:
+    """Wrap the dispatch loop in `while True: try: <loop> except WasmException: <resume>`.
+
+    A wasm exception that reaches the loop (a `throw`, or one raised through a host function)
+    continues at the handler `find_handler` picks, in whichever of the loop's frames it is, with
+    the loop's state switched to that frame; with none, it propagates.  Done on the generated
+    lines so that the template stays one flat loop; a `try` costs nothing until something is
+    raised, so 2.0 code runs exactly as before."""
+    start = lines.index("    try:") + 1
+    stop = lines.index("    except BaseException as e:")
+    if lines[start] != "        while True:":
+        raise AssertionError("the interpreter template's loop moved")
+    body = ["        " + line if line.strip() else line for line in lines[start:stop]]
+    resume = _RESUME + (_RESUME_METERED if metered else "") + "    in_host = False\n"
+    handler = ["            " + line for line in resume.splitlines()]
+    return lines[:start] + ["        while True:", "            try:"] + body + handler + \
+        lines[stop:]
 
 
 def _signature_ok(f, expected: int, store) -> bool:
@@ -566,6 +623,8 @@ def _frame(func, pc: int) -> Frame:
 
 def _on_error(e: BaseException, in_host: bool, func, pc: int, frames: list) -> BaseException:
     """Turn what escaped the loop into what the caller must see (see the module docstring)."""
+    if isinstance(e, WasmException):     # an uncaught wasm exception goes on unchanged
+        return e
     if isinstance(e, Trap):
         e.frames.extend(_backtrace(func, pc, frames))
         return e

@@ -27,6 +27,7 @@ from ..errors import WasmError
 from ..opcodes import INFO, Imm, Op
 from ..values import default_value
 from . import handlers as H
+from .gc import GC_OPS
 
 # ---- lowered opcodes: grouped by frequency (the interpreter tests them in this order) ----
 _NAMES = """
@@ -94,6 +95,18 @@ _RETURN_CALL_REF = getattr(Op, "RETURN_CALL_REF", -1)
 _REF_AS_NON_NULL = getattr(Op, "REF_AS_NON_NULL", -1)
 _BR_ON_NULL = getattr(Op, "BR_ON_NULL", -1)
 _BR_ON_NON_NULL = getattr(Op, "BR_ON_NON_NULL", -1)
+# exception handling (3.0, and the legacy instructions): lowered by _Lowerer.exception_op
+_TRY_TABLE = getattr(Op, "TRY_TABLE", -1)
+_TRY = getattr(Op, "TRY", -1)
+_CATCH = getattr(Op, "CATCH", -1)
+_CATCH_ALL = getattr(Op, "CATCH_ALL", -1)
+_DELEGATE = getattr(Op, "DELEGATE", -1)
+_EXN_BLOCKS = frozenset({_TRY_TABLE, _TRY}) - {-1}          # open a block
+_EXN_OPS = frozenset({getattr(Op, "THROW", -1), getattr(Op, "THROW_REF", -1),
+                      getattr(Op, "RETHROW", -1), _TRY_TABLE, _TRY, _CATCH, _CATCH_ALL,
+                      _DELEGATE}) - {-1}
+# GC instructions (3.0): lowered by _Lowerer.gc from exec/gc.py's descriptions
+_GC_OPS = GC_OPS
 
 _MISC_BY_OP = {
     Op.TABLE_GET: H.table_get, Op.TABLE_SET: H.table_set, Op.TABLE_SIZE: H.table_size,
@@ -118,7 +131,8 @@ _MISC_ARG = {Imm.TABLE: lambda imm: imm[0], Imm.MEMORY: lambda imm: imm[0],
 class Code:
     """A lowered function body."""
 
-    __slots__ = ("instrs", "costs", "offsets", "nparams", "nresults", "zeros", "func_index")
+    __slots__ = ("instrs", "costs", "offsets", "nparams", "nresults", "zeros", "func_index",
+                 "handlers")
 
     def __init__(self, instrs, costs, offsets, nparams, nresults, zeros, func_index):
         self.instrs = instrs          # list[(op, imm)]
@@ -128,6 +142,8 @@ class Code:
         self.nresults = nresults
         self.zeros = zeros            # initial values of the declared locals
         self.func_index = func_index
+        # exception handlers (3.0), None without try_table/try: see _Lowerer.exception_op
+        self.handlers = None
 
 
 class Label:
@@ -138,9 +154,12 @@ class Label:
 
 
 class _Ctrl:
-    __slots__ = ("kind", "height", "nparams", "nresults", "start", "end", "else_")
+    __slots__ = ("kind", "height", "nparams", "nresults", "start", "end", "else_", "handler",
+                 "slot")
 
     def __init__(self, kind, height, nparams, nresults, start=None, end=None, else_=None):
+        self.handler = None           # try_table / legacy try: its index in _Lowerer.handlers
+        self.slot = -1                # legacy try: the hidden local holding the caught exception
         self.kind = kind
         self.height = height          # operand height below the block's params
         self.nparams = nparams
@@ -150,22 +169,31 @@ class _Ctrl:
         self.else_ = else_            # if: the pc of the else arm (or of `end` without else)
 
 
-def lower_function(module, defined_index: int, func_types=None, canon=None) -> Code:
+def lower_function(module, defined_index: int, func_types=None, canon=None,
+                   types=None) -> Code:
     """Lower defined function `defined_index` of a validated `syntax.Module`.  `canon` is the
-    canonical type id of each type index (runtime/rtt.py), which indirect calls check against."""
+    canonical type id of each type index (runtime/rtt.py), which indirect calls check against;
+    `types` the TypeRegistry those ids come from (GC casts walk its `ancestors`)."""
     if func_types is None:
         func_types = [module.types[i] for i in module.func_type_indices()]
     if canon is None:
         from ..runtime.rtt import TypeRegistry
-        canon = TypeRegistry().module_types(module)
+        types = TypeRegistry()
+        canon = types.module_types(module)
     func = module.funcs[defined_index]
     ftype = module.types[func.type_index]
     index = len(func_types) - len(module.funcs) + defined_index
     lowerer = _Lowerer(module, func_types, ftype, canon)
+    lowerer.types = types
+    lowerer.nlocals = len(ftype.params) + len(func.locals)
     lowerer.run(func.body)
     instrs, costs, offsets = lowerer.finish()
     zeros = [default_value(t) for t in func.locals]
-    return Code(instrs, costs, offsets, len(ftype.params), len(ftype.results), zeros, index)
+    zeros += [None] * lowerer.slots          # legacy try: caught exceptions, for rethrow
+    code = Code(instrs, costs, offsets, len(ftype.params), len(ftype.results), zeros, index)
+    if lowerer.handlers:
+        code.handlers = lowerer.handler_table()
+    return code
 
 
 class _Lowerer:
@@ -180,6 +208,9 @@ class _Lowerer:
         self.barrier = 0              # no fusion with instructions before this index
         self.h = 0
         self.ctrl: list[_Ctrl] = []
+        self.handlers: list[list] = []   # exception handlers, see exception_op
+        self.nlocals = 0                 # params + declared locals
+        self.slots = 0                   # hidden locals after them (legacy try)
 
     # ---- emission ----
     def place(self, label: Label) -> None:
@@ -251,22 +282,31 @@ class _Lowerer:
         for ins in body:
             op = ins.op
             if dead:
-                if op in (Op.BLOCK, Op.LOOP, Op.IF):
+                if op in (Op.BLOCK, Op.LOOP, Op.IF) or op in _EXN_BLOCKS:
                     dead_depth += 1
-                elif op == Op.END:
+                elif op == Op.END or op == _DELEGATE:
                     if dead_depth:
                         dead_depth -= 1
+                    elif op == _DELEGATE:
+                        self.exception_op(op, ins.imm, ins.offset, reachable=False)
+                        dead = False
                     else:
                         self.end_block()
                         dead = False
                 elif op == Op.ELSE and not dead_depth:
                     self.else_arm(reachable=False)
                     dead = False
+                elif (op == _CATCH or op == _CATCH_ALL) and not dead_depth:
+                    self.exception_op(op, ins.imm, ins.offset, reachable=False)
+                    dead = False
                 continue
             dead = self.instr(ins)
 
     def end_block(self) -> None:
         entry = self.ctrl.pop()
+        if entry.kind == "try_table" or entry.kind == "try":
+            self.handlers[entry.handler][1] = len(self.out)    # the protected range ends
+            self.barrier = len(self.out)
         if entry.kind == "if":
             self.place(entry.else_)
         if entry.kind != "loop":
@@ -427,9 +467,130 @@ class _Lowerer:
             emit(MISC, (_MISC_BY_OP[op], arg), offset)
             pops, pushes = _MISC_EFFECT[op]
             self.h += pushes - pops
+        elif op in _EXN_OPS:
+            return self.exception_op(op, imm, offset)
+        elif op in _GC_OPS:
+            self.gc(op, imm, offset)
         else:
             self.other(op, imm, offset)
         return False
+
+    # ---- WebAssembly 3.0 GC (semantics in exec/gc.py) ----
+    def gc(self, op, imm, offset) -> None:
+        """A GC instruction: a NUM op for pure operand -> result functions, MISC otherwise;
+        br_on_cast(_fail) is a MISC pushing the branch condition (the reference stays) followed
+        by a free br_if."""
+        from . import gc
+        ctx = gc.Context(self.module, self.canon, self._registry())
+        kind = gc.semantics(op, imm, ctx)
+        if kind[0] == "fn":
+            n = kind[1]
+            self.emit((NUM1, NUM2, NUM3)[n - 1], kind[2], offset)
+            self.h += 1 - n
+        elif kind[0] == "misc":
+            _, handler, arg, pops, pushes = kind
+            self.emit(MISC, (handler, arg), offset)
+            self.h += pushes - pops
+        else:
+            _, test, on_success = kind
+            self.emit(MISC, (gc_branch_condition, (test, on_success)), offset)
+            label, height, arity, drop = self.target(imm[0])
+            if drop:
+                self.emit(BR_IF_ADJ, (label, height, arity), offset, cost=0)
+            else:
+                self.emit(BR_IF, label, offset, cost=0)
+
+    def _registry(self):
+        reg = getattr(self, "types", None)
+        if reg is None:       # canonical ids without their registry: casts cannot be checked
+            raise WasmError("lowering GC code needs the TypeRegistry of its canonical ids")
+        return reg
+
+    # ---- WebAssembly 3.0 exception handling (run-time side: exec/exceptions.py) ----
+    def exception_op(self, op, imm, offset, reachable: bool = True) -> bool:
+        """throw, throw_ref, try_table and the legacy try/catch/catch_all/delegate/rethrow;
+        True when the code after is dead.  A try_table or legacy try body becomes a protected
+        pc range (an entry of self.handlers: [start, end, outer, clauses], see
+        exec/exceptions.py); its ends are fusion barriers, so each range holds whole ops."""
+        from . import exceptions as X
+        if op == Op.THROW:
+            n = len(self.tag_params(imm[0]))
+            self.emit(MISC, (X.throw, (imm[0], n)), offset)
+            self.h -= n
+            return True
+        if op == Op.THROW_REF:
+            self.emit(MISC, (X.throw_ref, None), offset)
+            self.h -= 1
+            return True
+        if op == Op.RETHROW:           # the exception the catch at label imm[0] holds
+            self.emit(LGET, self.ctrl[-1 - imm[0]].slot, offset)
+            self.emit(MISC, (X.throw_ref, None), offset, cost=0)
+            return True
+        if op == _TRY_TABLE:
+            blocktype, catches = imm
+            clauses = []
+            for kind, tag, depth in catches:   # labels count from outside the try_table
+                label, height, _arity, _drop = self.target(depth)
+                clauses.append((tag, label, height, kind < 2, kind in (1, 3), -1))
+            np, nr = self.block_arity(blocktype)
+            entry = _Ctrl("try_table", self.h - np, np, nr, end=Label())
+            entry.handler = self.open_handler(clauses)
+            self.ctrl.append(entry)
+            return False
+        if op == _TRY:
+            np, nr = self.block_arity(imm[0])
+            entry = _Ctrl("try", self.h - np, np, nr, end=Label())
+            entry.slot = self.nlocals + self.slots
+            self.slots += 1
+            entry.handler = self.open_handler([])
+            self.ctrl.append(entry)
+            return False
+        if op == _CATCH or op == _CATCH_ALL:
+            entry = self.ctrl[-1]
+            if reachable:                  # the body (or previous catch) is done: go to end
+                self.emit(JUMP, entry.end, offset, cost=0)
+            handler = self.handlers[entry.handler]
+            if entry.kind == "try":        # the protected body ends at the first catch
+                handler[1] = len(self.out)
+                entry.kind = "catch"
+            start = Label()
+            self.place(start)
+            tag = imm[0] if op == _CATCH else None
+            handler[3].append((tag, start, entry.height, tag is not None, False, entry.slot))
+            self.h = entry.height + (len(self.tag_params(tag)) if tag is not None else 0)
+            return False
+        if op == _DELEGATE:
+            # unmatched exceptions go to the handler of label imm[0] (counted from outside
+            # this try): the innermost protected range enclosing that label, itself included
+            self.handlers[self.ctrl[-1].handler][2] = \
+                self.enclosing_handler(len(self.ctrl) - 1 - imm[0])
+            self.end_block()
+            return False
+        raise WasmError(f"cannot lower instruction {INFO[op].name}")
+
+    def tag_params(self, index: int):
+        return self.module.types[self.module.all_tags()[index].type_index].params
+
+    def enclosing_handler(self, limit: int) -> int:
+        """The handler of the innermost try_table / legacy try body among ctrl[:limit] (a
+        legacy try already in its catch arms protects nothing), or -1."""
+        for entry in reversed(self.ctrl[:limit]):
+            if entry.kind == "try_table" or entry.kind == "try":
+                return entry.handler
+        return -1
+
+    def open_handler(self, clauses: list) -> int:
+        self.barrier = len(self.out)
+        self.handlers.append([len(self.out), None, self.enclosing_handler(len(self.ctrl)),
+                              clauses])
+        return len(self.handlers) - 1
+
+    def handler_table(self) -> tuple:
+        """The handlers with labels resolved to pcs (Code.handlers)."""
+        return tuple((start, end, outer, tuple((tag, label.pc, height, payload, ref, slot)
+                                               for tag, label, height, payload, ref, slot
+                                               in clauses))
+                     for start, end, outer, clauses in self.handlers)
 
     def other(self, op, imm, offset) -> None:
         """Memory accesses, numeric instructions (scalar and SIMD) and SIMD lane instructions."""
@@ -498,6 +659,12 @@ class _Lowerer:
         if fn is None or kind != Imm.NONE:
             raise WasmError(f"cannot lower instruction {name}: no semantics in numerics")
         emit((NUM1, NUM2, NUM3)[nparams - 1], fn, offset)
+
+
+def gc_branch_condition(S, inst, arg) -> None:
+    """br_on_cast / br_on_cast_fail: push whether to branch, keeping the reference."""
+    test, on_success = arg
+    S.append(1 if test(S[-1]) is on_success else 0)
 
 
 def _simd_function(name: str):

@@ -22,6 +22,11 @@ Value representation (the whole engine uses it)
   `struct.pack('<f')` raises OverflowError exactly when that rounded result is infinite).
 * v128 is a Python int of 128 bits, lane 0 in the low bits (the memory order).
 * funcref is a function instance or None (null); externref is any Python object or None (null).
+* GC references (3.0, runtime/gc.py): a struct is a `gc.Struct` (canonical type id + field
+  list), an array a `gc.Array` (canonical type id + element list), packed i8/i16 fields hold the
+  unsigned pattern; an i31 is a plain int 0 <= v < 2**31; a host value inside `any`
+  (`any.convert_extern`) is wrapped in `gc.Internalized`, an internal value as an externref
+  (`extern.convert_any`) in `gc.Externalized`; null is None in every hierarchy.
 
 NaN results follow x86-64 hardware, i.e. what wasmtime produces on this machine: an operation on a
 NaN operand returns that NaN quieted (the first NaN operand for arithmetic, the second for

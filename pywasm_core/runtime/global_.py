@@ -29,7 +29,10 @@ class Global:
         from ..values import to_internal
         if not self.ty.mutable:
             raise WasmError("cannot set an immutable global")
-        self.val = to_internal(self.ty.content, value)
+        value = to_internal(self.ty.content, value)
+        from ..exec.gc import check_defined_ref
+        check_defined_ref(self.ty.content, value, self.module)     # (ref $t) globals (3.0)
+        self.val = value
 
     def __repr__(self) -> str:
         return f"<Global {self.ty} = {self.val!r}>"

@@ -39,6 +39,7 @@ class Instance:
         self.tables: list = []
         self.memories: list = []
         self.globals: list = []
+        self.tags: list = []        # tag instances (3.0 exceptions), imports first
         self.elems: list = []       # per element segment: list of references ([] once dropped)
         self.datas: list = []       # per data segment: bytes (b"" once dropped)
         self.export_names: list[str] = []

@@ -22,12 +22,15 @@ class TypeRegistry:
         self._groups: dict = {}        # TypeSystem group key -> group id (shared by all modules)
         self._ids: dict = {}           # (group id, position) -> canonical id
         self.supers: list = []         # canonical id -> canonical id of its supertype, or None
+        self.ancestors: list = []      # canonical id -> frozenset of it and all its supertypes
 
     def _id(self, canon, super_id) -> int:
         cid = self._ids.get(canon)
         if cid is None:
             cid = self._ids[canon] = len(self.supers)
             self.supers.append(super_id)
+            above = self.ancestors[super_id] if super_id is not None else frozenset()
+            self.ancestors.append(above | {cid})     # O(1) casts (GC: ref.test, ref.cast)
         return cid
 
     def module_types(self, syntax) -> list[int]:
@@ -114,8 +117,8 @@ def value_matches(a, a_module, b, b_module, reg: TypeRegistry) -> bool:
     """Value type `a` (type indices relative to `a_module`) is a subtype of `b` (relative to
     `b_module`); a module of None leaves indices unresolvable (they then match nothing)."""
     from ..types import RefType
-    if a is b:
-        return True
+    if a is b and (a_module is b_module or not isinstance(getattr(a, "heap", None), int)):
+        return True                   # (a type index means the same only in the same module)
     if not (isinstance(a, RefType) and isinstance(b, RefType)):
         return False
     if a.nullable and not b.nullable:

@@ -19,9 +19,9 @@ def _element_limit(store) -> int:
 
 
 class Table:
-    __slots__ = ("store", "ty", "elements", "max_size")
+    __slots__ = ("store", "ty", "elements", "max_size", "module")
 
-    def __init__(self, store, ty: TableType, init=None):
+    def __init__(self, store, ty: TableType, init=None, _internal: bool = False):
         if not isinstance(ty, TableType):
             raise TypeError(f"expected a TableType, got {type(ty).__name__}")
         from ..values import to_internal
@@ -33,8 +33,10 @@ class Table:
         store._count("tables")
         self.store = store
         self.ty = ty
+        self.module = None        # the defining Module: resolves type indices in `ty` (3.0)
         self.max_size = MAX_TABLE_SIZE_32 if limits.max is None else limits.max
-        value = to_internal(ty.element, init)
+        # instantiation passes an engine value (an i31 is an int there): no API conversion
+        value = init if _internal else to_internal(ty.element, init)
         try:
             self.elements = [value] * limits.min
         except MemoryError:
@@ -66,11 +68,14 @@ class Table:
     def get(self, store, index: int):
         if not 0 <= index < len(self.elements):
             return None
-        return self.elements[index]
+        from ..values import to_api
+        return to_api(self.ty.element, self.elements[index])
 
     def set(self, store, index: int, value) -> None:
+        from ..exec.gc import check_defined_ref
         from ..values import to_internal
         value = to_internal(self.ty.element, value)
+        check_defined_ref(self.ty.element, value, self.module)
         if not 0 <= index < len(self.elements):
             raise WasmError(f"table index {index} out of bounds")
         self.elements[index] = value
@@ -79,7 +84,10 @@ class Table:
         from ..values import to_internal
         if isinstance(delta, bool) or not isinstance(delta, int) or delta < 0:
             raise WasmError(f"table.grow delta must be a non-negative int, got {delta!r}")
-        old = self.grow_elems(delta, to_internal(self.ty.element, init))
+        from ..exec.gc import check_defined_ref
+        init = to_internal(self.ty.element, init)
+        check_defined_ref(self.ty.element, init, self.module)
+        old = self.grow_elems(delta, init)
         if old < 0:
             raise WasmError(f"failed to grow table by {delta} elements")
         return old

@@ -5,6 +5,10 @@ instantiates against its own registry of named instances (with `spectest` predef
 exports and reads globals.  Values cross the seam in the script's canonical form (`Const`: unsigned
 ints, float bit patterns, 128-bit ints, `None` for null references, `HostRef(n)` for
 `ref.extern n`), so NaN payloads stay exact whatever the engine's own representation is.
+3.0 GC: `Const("anyref", n)` is `ref.host n` (host reference n, internalized by the engine when
+passed for an anyref), and a result that is an i31, struct or array (as an anyref, or
+externalized in an externref) comes back as `GcRef(kind)`, which `(ref.i31)`, `(ref.struct)`,
+`(ref.eq)`... patterns check.
 
 Errors cross the seam as pywasm-core's error classes (`DecodeError`, `ParseError`,
 `ValidationError`, `LinkError`, `Trap`, `Exhausted`): an adapter for a foreign engine translates.
@@ -32,6 +36,26 @@ class HostRef:
     """The host reference `ref.extern n` of the scripts: an externref that is not null."""
 
     n: int
+
+
+# --- WebAssembly 3.0 GC references in scripts ------------------------------------------------
+# Script type names of the 3.0 reference types (nulls of any of them; `anyref n` is `ref.host n`,
+# the host reference n inside the `any` hierarchy) and the hierarchy each belongs to.
+GC_REFERENCE_TYPES = ("anyref", "eqref", "i31ref", "structref", "arrayref", "nullref",
+                      "nullfuncref", "nullexternref", "exnref", "nullexnref")
+REF_HIERARCHY = {"anyref": "any", "eqref": "any", "i31ref": "any", "structref": "any",
+                 "arrayref": "any", "nullref": "any", "funcref": "func", "nullfuncref": "func",
+                 "externref": "extern", "nullexternref": "extern", "exnref": "exn",
+                 "nullexnref": "exn"}
+
+
+@dataclass(frozen=True)
+class GcRef:
+    """A non-null internal reference a script can only classify: kind "i31", "struct" or
+    "array" (as `anyref` results, or inside an `externref` made by extern.convert_any)."""
+
+    kind: str
+# ------------------------------------------------------------------------------------------------
 
 
 class EngineAdapter(Protocol):
@@ -86,7 +110,8 @@ class PywasmCoreAdapter:
 
     name = "pywasm-core"
     strict_errors = True
-    features: frozenset[str] = frozenset()
+    # uncaught wasm exceptions surface as pywasm_core.WasmException (assert_exception)
+    features: frozenset[str] = frozenset({"exceptions"})
 
     def __init__(self, config: Any = None):
         import pywasm_core
@@ -141,9 +166,13 @@ class PywasmCoreAdapter:
             return self.floats.f64_from_bits(const.value)
         if t in REFERENCE_TYPES:
             return _reference_in(const)
+        if t == "anyref" and isinstance(const.value, int):
+            return HostRef(const.value)      # ref.host n: the API internalizes a host object
         return const.value
 
     def from_engine(self, type_name: str, value: object) -> Const:
+        if type_name in ("anyref", "externref") and value is not None:
+            value = self._gc_out(value)
         expected = float if type_name in ("f32", "f64") else int if type_name in MASKS else None
         if expected is not None and (type(value) is not expected):
             raise EngineContractError(f"the engine returned {value!r} "
@@ -156,33 +185,54 @@ class PywasmCoreAdapter:
             return Const(type_name, value & MASKS[type_name])
         return _reference_out(type_name, value)
 
+    def _gc_out(self, value: object) -> object:
+        """An API reference value as the scripts see it: GC objects by kind only."""
+        from ..runtime.gc import Array, Externalized, I31, Struct
+        if isinstance(value, Externalized):
+            value = value.ref
+            if type(value) is int:
+                return GcRef("i31")
+        kinds = {I31: "i31", Struct: "struct", Array: "array"}
+        kind = kinds.get(type(value))
+        return GcRef(kind) if kind is not None else value
+
     def invoke(self, instance: Any, field: str, args: Sequence[Const]) -> list[Const]:
         func = self._export(instance, field, self.api.Func)
         result_types = func.type(self.store).results
         result = func(self.store, *[self.to_engine(a) for a in args])
         values = _as_list(result, len(result_types))
-        return [self.from_engine(_script_type(t, v), v) for t, v in zip(result_types, values)]
+        module = getattr(func, "module", None)
+        return [self.from_engine(_script_type(t, v, module), v)
+                for t, v in zip(result_types, values)]
 
     def get(self, instance: Any, field: str) -> Const:
         global_ = self._export(instance, field, self.api.Global)
         value = global_.value(self.store)
-        return self.from_engine(_script_type(global_.type(self.store).content, value), value)
+        module = getattr(global_, "module", None)
+        return self.from_engine(_script_type(global_.type(self.store).content, value, module),
+                                value)
 
 
 _TOP_SHORTHAND = {"func": "funcref", "nofunc": "funcref", "extern": "externref",
                   "noextern": "externref", "exn": "exnref", "noexn": "exnref"}
 
 
-def _script_type(valtype: Any, value: object) -> str:
+def _script_type(valtype: Any, value: object, module: Any = None) -> str:
     """The scripts' name for a result's type: a 3.0 reference type `(ref null? heap)` is named
     by its hierarchy's shorthand (`(ref extern)` -> externref, `(ref $f)` -> funcref), as the
-    scripts' result patterns do."""
+    scripts' result patterns do.  A type index resolves in `module` (the defining Module)."""
     heap = getattr(valtype, "heap", None)
     if heap is None:
         return valtype.name
     if isinstance(heap, int):
         from ..runtime.func import Func
-        return "funcref" if value is None or isinstance(value, Func) else "anyref"
+        if isinstance(value, Func):
+            return "funcref"
+        syntax = getattr(module, "syntax", None)
+        if syntax is not None and heap < len(syntax.types):
+            from ..types import FuncType
+            return "funcref" if isinstance(syntax.types[heap], FuncType) else "anyref"
+        return "funcref" if value is None else "anyref"
     return _TOP_SHORTHAND.get(heap, "anyref")
 
 

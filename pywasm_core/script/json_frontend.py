@@ -104,7 +104,7 @@ def parse_value(entry: dict, expected: bool) -> object:
     if t == "either":
         return Either(tuple(parse_value(v, expected) for v in entry["values"]))
     if t in NULL_TYPES:
-        return RefPattern("null")
+        return RefPattern("null") if expected else Const(t, None)
     if value is None and expected and t in REF_KINDS:
         return RefPattern(REF_KINDS[t])
     if value == "null":

@@ -41,9 +41,15 @@ def _parse_script(text: str, file: str | None, wasm3: bool = False) -> Script:
     return Script(file or "<input>", commands)
 
 
+# the bottom heap types' script names, as wasm-tools' JSON names them (`nullref` ...)
+_BOTTOM_REF_NAMES = {"none": "nullref", "nofunc": "nullfuncref", "noextern": "nullexternref",
+                     "noexn": "nullexnref"}
+
+
 def _ref_type_name(heap: str) -> str:
-    """`func` -> `funcref`, `extern` -> `externref`, and 3.0's `any` -> `anyref` etc."""
-    return heap + "ref"
+    """`func` -> `funcref`, `extern` -> `externref`, and 3.0's `any` -> `anyref`, `none` ->
+    `nullref` etc."""
+    return _BOTTOM_REF_NAMES.get(heap, heap + "ref")
 
 
 class ScriptParser(ModuleParser):
@@ -208,12 +214,15 @@ class ScriptParser(ModuleParser):
                 self.i += 1
                 result = Const(_ref_type_name(heap), None)
         elif word == "ref.extern" or word == "ref.host":
+            # `ref.host n` is host reference n itself (in the `any` hierarchy once passed to
+            # wasm); `ref.extern n` is that reference as an externref (3.0 scripts)
             if self.k[self.i] == RPAR:
                 if not pattern:
                     raise self.unexpected("a host reference number")
-                result = RefPattern("extern")
+                result = RefPattern("extern" if word == "ref.extern" else "any")
             else:
-                result = Const("externref", self.u32("a host reference number"))
+                result = Const("externref" if word == "ref.extern" else "anyref",
+                               self.u32("a host reference number"))
         elif word == "either" and pattern:
             alternatives = []
             while self.k[self.i] == LPAR:

@@ -253,16 +253,21 @@ def test_v128_results_per_lane():
     assert "f32x4[0x7fc00000 0x3f800000 0xffc00000 0x7fc00123]" in result.failures[0].detail
 
 
-def test_3_0_kinds_are_skipped_with_reasons():
+def test_3_0_kinds_are_checked_or_skipped_with_reasons():
+    from pywasm_core.script.adapter import GcRef
+    struct_ = Const("anyref", GcRef("struct"))
     result = run(
         ModuleCmd(1, binary(b"m")),
-        AssertException(2, invoke("throw")),
-        AssertReturn(3, invoke("null"), [RefPattern("struct")]),
+        AssertException(2, invoke("throw")),                      # an adapter without exceptions
+        AssertReturn(3, invoke("null"), [RefPattern("struct")]),   # GC patterns are checked
         AssertReturn(4, invoke("bits", Const("anyref", 1)), [Const("anyref", 1)]),
+        AssertReturn(5, invoke("bits", struct_), [RefPattern("struct")]),
+        AssertReturn(6, invoke("bits", struct_), [RefPattern("array")]),
+        AssertReturn(7, invoke("bits", Const("anyref", 1)), [Const("anyref", 2)]),
     )
-    assert (result.passed, result.failed, result.skipped) == (1, 0, 3)
-    reasons = " | ".join(result.skip_reasons)
-    assert "exception handling" in reasons and "ref.struct" in reasons and "anyref" in reasons
+    assert (result.passed, result.failed, result.skipped) == (3, 3, 1), result.report()
+    assert [f.line for f in result.failures] == [3, 6, 7]
+    assert "exception handling" in " | ".join(result.skip_reasons)
 
 
 def test_module_definitions_and_instances():
