@@ -1,4 +1,6 @@
-"""Where the fast tier spends its time: cProfile of one call of several benchmark kernels.
+"""Where the fast tier spends its time: cProfile of one call of several benchmark kernels, and of
+a loop of ruv-fann forward passes through the bindgen glue (per-call overhead: marshalling, the
+embedding API's call path, fast-tier entry, the numpy loop plans' attempts).
 
 Run from the repository root: `python -m benchmarks.profile`.  Prints the top entries by own
 time for each kernel (after a warm-up call, so translation is not counted).
@@ -35,10 +37,36 @@ def profile(file: str, name: str, arg: int, top: int = 5) -> str:
     return out.getvalue()
 
 
+def profile_fann(layers=(2, 4, 1), calls: int = 2000, top: int = 15) -> str:
+    """`calls` forward passes of a ruv-fann network through bindgen (after 50 untimed ones), or
+    a note when ruv-fann.wasm is not available."""
+    from .neural_bench import adapter_for, fixed_weights, inputs, module_bytes
+    data = module_bytes("fann")
+    if data is None:
+        return "ruv-fann.wasm not found (set RUV_SWARM_DIR)\n"
+    from neural.api import RuvSwarm, WasmNeuralNetwork
+    net = WasmNeuralNetwork(list(layers), "sigmoid",
+                            module=RuvSwarm("fann", adapter_for("pywasm-core"), wasm=data))
+    net.set_weights(fixed_weights(net.weight_count))
+    x = inputs(layers[0])
+    for _ in range(50):
+        net.run(x)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(calls):
+        net.run(x)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
 def main() -> None:
     for file, name, arg in KERNELS:
         print(f"== {file} {name}({arg})")
         print(profile(file, name, arg))
+    print("== ruv-fann [2, 4, 1] net.run(x), 2000 calls")
+    print(profile_fann())
 
 
 if __name__ == "__main__":

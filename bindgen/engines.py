@@ -45,20 +45,38 @@ def _signed64(v: int) -> int:
     return v - (1 << 64) if v & (1 << 63) else v
 
 
-def _host_wrapper(fn: Callable, params: list[str], results: list[str]) -> Callable:
-    """Adapt a JS-style import to engine values (signed i32 in, ToInt32 out)."""
-    conv_in = [_signed32 if p == "i32" else _signed64 if p == "i64" else float for p in params]
+def _result_i32(value) -> int:
+    if type(value) is int and -0x80000000 <= value <= 0x7FFFFFFF:
+        return value                     # ToInt32 of an int32 is itself
+    return to_int32(value)
 
-    def host(*args):
-        value = fn(*[c(a) for c, a in zip(conv_in, args)])
-        if not results:
-            return None
-        kind = results[0]
-        if kind == "i32":
-            return to_int32(value)
-        if kind == "i64":
+
+def _host_wrapper(fn: Callable, params: list[str], results: list[str],
+                  js_args: bool = False) -> Callable:
+    """Adapt a JS-style import to engine values (signed i32 in, ToInt32 out).  `js_args`: the
+    engine already passes signed ints and floats (the wasmtime-style APIs do), so the arguments
+    go through unchanged."""
+    conv_in = [_signed32 if p == "i32" else _signed64 if p == "i64" else float for p in params]
+    kind = results[0] if results else None
+    if kind == "i32":
+        conv_out = _result_i32
+    elif kind == "i64":
+        def conv_out(value):
             return _signed64(int(value))
-        return float(value)
+    else:
+        conv_out = float
+
+    if js_args:
+        if kind is None:
+            def host(*args):
+                fn(*args)
+        else:
+            def host(*args):
+                return conv_out(fn(*args))
+    else:
+        def host(*args):
+            value = fn(*[c(a) for c, a in zip(conv_in, args)])
+            return None if kind is None else conv_out(value)
     host.__name__ = getattr(fn, "__name__", "host")
     return host
 
@@ -100,7 +118,8 @@ class _ApiAdapter:
             ty = imp.type
             params = [self._valtype_name(p) for p in ty.params]
             results = [self._valtype_name(r) for r in ty.results]
-            externs.append(self.api.Func(self.store, ty, _host_wrapper(fn, params, results)))
+            externs.append(self.api.Func(self.store, ty,
+                                         _host_wrapper(fn, params, results, js_args=True)))
         self.instance = self.api.Instance(self.store, module, externs)
         self._exports = self.instance.exports(self.store)
         self._funcs = {}

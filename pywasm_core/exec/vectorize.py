@@ -22,7 +22,15 @@ path does) and reductions are summed strictly in wasm order with `np.add.accumul
 forward pass reads every element through a bounds-checked accessor call and recomputes a
 loop-invariant offset with an inner loop): the body is followed along the path iteration 0
 takes, for all iterations at once, cutting the chunk before the first iteration that branches
-elsewhere, so the same safety rules apply.
+elsewhere, so the same safety rules apply.  Traces also take v128 code (`_V` values, see the
+section at the end): v128 loads and stores, lane-wise f32x4/f64x2/i32x4/i64x2 arithmetic, bit
+operations, splats and lane accesses, and lane-wise accumulators, each lane its own sequential
+sum in wasm order.
+
+Cost control: a trace plan whose entry ran fewer than `_MIN_RUN` iterations skips the next
+15, 75, 315, then 1023 entries (a failed trace costs as much as many short scalar loops), keeps
+its classification of the carried locals between entries (checked exactly on every chunk), and
+probes with a `_PROBE_CHUNK` first chunk until an entry has run that long.
 """
 
 from __future__ import annotations
@@ -41,6 +49,10 @@ _PLANS: "weakref.WeakSet" = weakref.WeakSet()
 _MIN_RUN = 48               # fewer safe iterations than this: numpy costs more than it saves
 _FIRST_CHUNK = 1 << 12     # exits and bounds are mostly solved before any array is made
 _MAX_CHUNK = 1 << 16
+_PROBE_CHUNK = 128          # a trace plan's first chunk unless its last entry ran longer
+_BACKOFF_FIRST = 15         # entries skipped after a first short run, then x4 + 15 each time
+_BACKOFF_GROWTH = 4
+_MAX_BACKOFF = 1023         # entries a trace plan skips after repeated short runs
 
 _I32_BIN = {"i32.add", "i32.sub", "i32.mul", "i32.and", "i32.or", "i32.xor", "i32.shl",
             "i32.shr_u", "i32.shr_s"}
@@ -52,6 +64,9 @@ _LOADS = {"i32.load": ("i32", "<u4", 4), "f32.load": ("f32", "<f4", 4),
 _STORES = {"i32.store": ("i32", "<u4", 4), "f32.store": ("f32", "<f4", 4),
            "f64.store": ("f64", "<f8", 8)}
 _DTYPE = {"f32": np.float32, "f64": np.float64}
+_CONVERT = {"f32.demote_f64": np.float32, "f64.promote_f32": np.float64,
+            "f64.convert_i32_s": np.float64, "f64.convert_i32_u": np.float64,
+            "f32.convert_i32_s": np.float32, "f32.convert_i32_u": np.float32}
 
 
 class _No(Exception):
@@ -395,7 +410,7 @@ class LoopPlan:
                                           strides=(a.step,))
                         v = view.astype(np.uint64 if t == "i32" else _DTYPE[t])
                         del view
-                        loads.append((ea, ea + a.step * (n - 1) + w))
+                        loads.append((ea, a.step, w))   # its span at the final n
                         stack.append(v)
                         continue
                 else:
@@ -477,7 +492,7 @@ class LoopPlan:
                     return 0
             spans.append((int(ea.min()), int(ea.max()) + w))
         for i, (lo, hi) in enumerate(spans):
-            for lo2, hi2 in spans[i + 1:] + loads:
+            for lo2, hi2 in spans[i + 1:] + [_load_span(x, n) for x in loads]:
                 if lo < hi2 and lo2 < hi:
                     return 0
         self.committing = True
@@ -561,6 +576,25 @@ class _Cmp:
         if d0 <= 0:                            # le
             return 0
         return n if ds >= 0 else min(n, (d0 - ds - 1) // -ds)
+
+
+def _load_span(entry, n):
+    """(lo, hi) of a recorded load: fixed, or (ea, step, w) strided over the final n
+    iterations (a cut after the load shortens it)."""
+    if len(entry) == 3:
+        ea, step, w = entry
+        return ea, ea + step * (n - 1) + w
+    return entry
+
+
+def _interleaved(a, b) -> bool:
+    """Two strided stores with the same step whose bytes never meet (`p` and `p + 16` of a
+    loop stepping by 32): every address of one lies in the gaps of the other."""
+    if a is None or b is None or a[1] != b[1]:
+        return False
+    (e1, step, w1), (e2, _, w2) = a, b
+    d = (e2 - e1) % step
+    return d >= w1 and step - d >= w2
 
 
 def _arity(name):
@@ -663,7 +697,7 @@ def plan_trace(syntax, ftype, func, body, pos, index):
             calls += 1
         elif ins.op in (Op.CALL_INDIRECT, Op.GLOBAL_SET):
             return None
-    if any(ltypes[j] not in ("i32", "f32", "f64") for j in refs):
+    if any(ltypes[j] not in _TRACE_TYPES for j in refs):
         return None
     plan = TracePlan(body, struct_, pos, ltypes, tuple(sorted(refs)), tuple(sorted(written)))
     STATS["recognised"] += 1
@@ -691,17 +725,19 @@ class TracePlan:
         self.dead = False
         self.committing = False
         self.hyp = None
+        self.long = False
         self.depth = 0
         self._structs = {}
 
     def __call__(self, M, inst, d, *vals):
         """`d`: the calls the scalar loop may still nest (deeper traces leave it to them)."""
+        skip = self.skip                # checked first: most entries of short loops skip
+        if skip:
+            self.skip = skip - 1
+            return None
         if self.dead:
             return None
         self.depth = d
-        if self.skip:
-            self.skip -= 1
-            return None
         env = dict(zip(self.inputs, vals))
         total = 0
         with np.errstate(all="ignore"):
@@ -709,8 +745,10 @@ class TracePlan:
                 hyp = self.hyp          # the last entry's classification, checked exactly
                 fresh = hyp is None
                 if fresh:
-                    hyp = self._classify(M, inst, env)
-                size = _FIRST_CHUNK
+                    hyp = self.hyp = self._classify(M, inst, env)
+                # a plan that has not run long lately probes with a small chunk first: a path
+                # that is cut late (after calls and arrays) then costs little when it is short
+                size = _FIRST_CHUNK if self.long else _PROBE_CHUNK
                 while True:
                     self.committing = False
                     try:
@@ -718,7 +756,7 @@ class TracePlan:
                     except _Bail as why:
                         if fresh or total or why.args[0] != "hypothesis":
                             raise
-                        hyp = self._classify(M, inst, env)
+                        hyp = self.hyp = self._classify(M, inst, env)
                         fresh = True
                         continue
                     self.hyp = hyp
@@ -732,8 +770,10 @@ class TracePlan:
             except Exception:      # noqa: BLE001 - no effect yet: the scalar loop does it
                 if self.committing:
                     raise
+        self.long = total >= _PROBE_CHUNK
         if total < _MIN_RUN:
-            self.backoff = min(self.backoff * 2 + 1, 64)
+            # a trace costs as much as many short scalar loops: back off fast and far
+            self.backoff = min(self.backoff * _BACKOFF_GROWTH + _BACKOFF_FIRST, _MAX_BACKOFF)
             self.skip = self.backoff
         else:
             self.backoff = 0
@@ -777,6 +817,9 @@ class TracePlan:
             if red is None or top.cur.get(j) != ("dead",):
                 raise _Bail("hypothesis")
             n = lanes.n
+            if self.ltypes[j] == "v128":
+                partials[j] = _lane_accumulate(lanes, env[j], red, n)
+                continue
             dt = _DTYPE[self.ltypes[j]]
             x = red
             seq = np.empty(n + 1, dtype=dt)
@@ -786,7 +829,7 @@ class TracePlan:
             lanes.cut(np.isnan(acc[1:]))
             partials[j] = acc
         for j in self.outputs:
-            if j in top.cur and j not in accs and self.ltypes[j] != "i32":
+            if j in top.cur and j not in accs and self.ltypes[j] not in ("i32", "v128"):
                 lanes.cut(np.isnan(lanes.mat(top.cur[j])))
         n = lanes.n
         if n < _MIN_RUN or not lanes.check_stores():
@@ -797,11 +840,15 @@ class TracePlan:
             if j in steps:
                 env[j] = (env[j] + steps[j] * n) & M32
             elif j in accs:
-                env[j] = float(partials[j][n])
+                acc = partials[j][n]
+                env[j] = _v128_int(acc) if self.ltypes[j] == "v128" else float(acc)
             elif j in top.cur:
                 v = top.cur[j]
                 if type(v) is _Aff:
                     env[j] = (v.base + v.step * (n - 1)) & M32
+                    continue
+                if type(v) is _V:
+                    env[j] = _v128_int(v.raw[n - 1] if v.raw.ndim == 2 else v.raw)
                     continue
                 v = lanes.mat(v)
                 x = v[n - 1] if v.ndim else v
@@ -891,8 +938,8 @@ class TracePlan:
                 func = syntax.funcs[f.defined_index]
                 ft = syntax.types[func.type_index]
                 types_ = [t.name for t in ft.params] + [t.name for t in func.locals]
-                if any(t not in ("i32", "f32", "f64") for t in types_) or \
-                        any(t.name not in ("i32", "f32", "f64") for t in ft.results):
+                if any(t not in _TRACE_TYPES for t in types_) or \
+                        any(t.name not in _TRACE_TYPES for t in ft.results):
                     raise _Bail("types")
                 args = [st.pop() for _ in ft.params][::-1]
                 if any(type(a) is tuple for a in args):
@@ -906,6 +953,7 @@ class TracePlan:
                     callee.cur[i] = a
                 for i in range(len(args), len(types_)):
                     callee.cur[i] = _Aff(0, 0) if types_[i] == "i32" else \
+                        _V(_v128_raw(0)) if types_[i] == "v128" else \
                         np.asarray(0.0, dtype=_DTYPE[types_[i]])
                 callee.pos = 0
                 frames.append(callee)
@@ -916,6 +964,8 @@ class TracePlan:
                     st.append(_Aff(g.val, 0))
                 elif t in ("f32", "f64"):
                     st.append(np.asarray(g.val, dtype=_DTYPE[t]))
+                elif t == "v128":
+                    st.append(_V(_v128_raw(g.val)))
                 else:
                     raise _Bail("global type")
             elif op == Op.SELECT or op == Op.SELECT_T:
@@ -1001,6 +1051,8 @@ class _Frame:
             return ("acc", j)
         if self.ltypes[j] == "i32":
             return _Aff(self.env[j], 0)
+        if self.ltypes[j] == "v128":
+            return _V(_v128_raw(self.env[j]))
         return np.asarray(self.env[j], dtype=_DTYPE[self.ltypes[j]])
 
     def set(self, j, v):
@@ -1152,8 +1204,28 @@ class _Lanes:
             self.load(name, imm, st)
         elif name in _STORES:
             self.store(name, imm, st)
+        elif name in _V_OPS:
+            _V_OPS[name](self, name, imm, st)
+        elif name in _CONVERT:
+            self.convert(name, st)
         else:
             raise _Bail(name or "instruction")
+
+    def convert(self, name, st):
+        """f32.demote_f64 / f64.promote_f32 (one rounding, as the scalar path; a NaN operand cuts:
+        its quieted payload is made by numerics) and the i32 -> float conversions (exact for f64,
+        rounded once for f32)."""
+        a = _val(st.pop())
+        out = _CONVERT[name]
+        if name[4:8] in ("demo", "prom"):
+            x = self.part(a)
+            self.cut(np.isnan(x))
+            st.append(x.astype(out))
+            return
+        x = np.asarray(self.mat(a)).astype(np.int64)
+        if name.endswith("_s"):
+            x = (x ^ 0x80000000) - 0x80000000
+        st.append(x.astype(out))
 
     def bounds(self, ea, step, w):
         if ea + w > self.mlen:
@@ -1182,7 +1254,7 @@ class _Lanes:
             view = np.ndarray((self.n,), dtype=dt, buffer=M, offset=ea, strides=(a.step,))
             v = view.astype(np.uint64 if t == "i32" else _DTYPE[t])
             del view
-            self.loads.append((ea, ea + a.step * (self.n - 1) + w))
+            self.loads.append((ea, a.step, w))      # strided: its span at the final n
             st.append(v)
             return
         ea = self.mat(a) + np.uint64(off)
@@ -1226,9 +1298,11 @@ class _Lanes:
         from every load."""
         n = self.n
         spans = []
+        strided = []                     # (ea, step, w) of each store, or None
         for ea, step, v, dt, w in self.stores:
             if step is not None:
                 spans.append((ea, ea + step * (n - 1) + w))
+                strided.append((ea, step, w))
                 continue
             if not ea.ndim:
                 if n > 1:
@@ -1240,9 +1314,21 @@ class _Lanes:
                 if not ((d >= w).all() or (d <= -w).all()):
                     return False
             spans.append((int(ea.min()), int(ea.max()) + w))
+            strided.append(None)
+        loads, load_strides = [], []
+        for entry in self.loads:
+            if len(entry) == 3:                  # (ea, step, w) of a strided load
+                ea, step, w = entry
+                loads.append((ea, ea + step * (n - 1) + w))
+                load_strides.append(entry)
+            else:                                # a fixed (lo, hi) span
+                loads.append(entry)
+                load_strides.append(None)
         for i, (lo, hi) in enumerate(spans):
-            for lo2, hi2 in spans[i + 1:] + self.loads:
-                if lo < hi2 and lo2 < hi:
+            others = spans[i + 1:] + loads
+            other_strides = strided[i + 1:] + load_strides
+            for (lo2, hi2), other in zip(others, other_strides):
+                if lo < hi2 and lo2 < hi and not _interleaved(strided[i], other):
                     return False
         return True
 
@@ -1250,6 +1336,9 @@ class _Lanes:
         n = self.n
         M = self.M
         for ea, step, v, dt, w in self.stores:
+            if dt is None:                       # v128: rows of 16 bytes
+                _store_rows(M, n, ea, step, v)
+                continue
             vals = np.broadcast_to(v[:n] if v.ndim else v, (n,)).astype(dt)
             if step is not None:
                 view = np.ndarray((n,), dtype=dt, buffer=M, offset=ea, strides=(step,))
@@ -1260,3 +1349,372 @@ class _Lanes:
                 M8 = np.frombuffer(M, dtype=np.uint8)
                 M8[ea[:, None] + np.arange(w)] = vals.view(np.uint8).reshape(n, w)
                 del M8
+
+
+# ---- v128 (SIMD) values in traces ----
+#
+# A v128 value is `_V(raw)`: its bytes as a uint8 array, shape (16,) when it is the same in every
+# iteration, (n, 16) otherwise; lane views (`raw.view('<f4')`: shape (..., 4)) are free.  Loads,
+# stores, constants, bitwise and integer lane operations move exact bits.  Float lane arithmetic
+# runs in float32 / float64 (each lane rounded once, as the scalar path does); an iteration in
+# which any lane of a float result is NaN cuts the chunk, so NaN payloads are always made by the
+# scalar code (numerics.simd), and a splat of a NaN cuts too (numpy would quiet a signalling one).
+# Lane-wise accumulators (`acc = f32x4.add(acc, x)`) are summed per lane in wasm order with
+# `np.add.accumulate` along the iterations.
+
+_TRACE_TYPES = ("i32", "f32", "f64", "v128")
+_U8 = np.dtype(np.uint8)
+_ROW = np.arange(16)
+_LANE_DT = {"f32x4": np.dtype("<f4"), "f64x2": np.dtype("<f8"), "i32x4": np.dtype("<u4"),
+            "i64x2": np.dtype("<u8"), "i16x8": np.dtype("<u2"), "i8x16": np.dtype("u1")}
+_SIGNED_DT = {"i32x4": np.dtype("<i4"), "i64x2": np.dtype("<i8"), "i16x8": np.dtype("<i2"),
+              "i8x16": np.dtype("i1")}
+
+
+class _V:
+    """A v128 value over the chunk's iterations (see above)."""
+    __slots__ = ("raw",)
+
+    def __init__(self, raw):
+        self.raw = raw
+
+
+def _v128_raw(x: int):
+    return np.frombuffer(x.to_bytes(16, "little"), dtype=_U8).copy()
+
+
+def _v128_int(row) -> int:
+    return int.from_bytes(np.ascontiguousarray(row).view(_U8).tobytes(), "little")
+
+
+def _vpop(lanes, st):
+    """The v128 on top of the stack, limited to the chunk's iterations."""
+    v = st.pop()
+    if type(v) is not _V:
+        raise _Bail("accumulator escapes" if type(v) is tuple else "v128 operand")
+    raw = v.raw
+    return raw[:lanes.n] if raw.ndim == 2 else raw
+
+
+def _push_lanes(st, lanes_array):
+    """Push lane values (..., L) as a v128 (their bytes, contiguous)."""
+    a = np.ascontiguousarray(lanes_array)
+    st.append(_V(a.view(_U8).reshape(a.shape[:-1] + (16,))))
+
+
+def _cut_nan(lanes, r):
+    """Cut before the first iteration with a NaN in any lane of `r` (..., L)."""
+    nan = np.isnan(r)
+    if nan.any():                        # rare: the per-row test only then
+        lanes.cut(nan.any(axis=-1))
+
+
+def _store_rows(M, n, ea, step, raw):
+    vals = np.broadcast_to(raw[:n] if raw.ndim == 2 else raw, (n, 16))
+    if step is not None:
+        view = np.ndarray((n, 16), dtype=_U8, buffer=M, offset=ea, strides=(step, 1))
+        view[...] = vals
+        del view
+    else:
+        ea = (ea.reshape(-1) if ea.ndim else ea.reshape(1))[:n].astype(np.intp)
+        M8 = np.frombuffer(M, dtype=_U8)
+        M8[ea[:, None] + _ROW] = vals
+        del M8
+
+
+def _op_v128_load(lanes, name, imm, st):
+    if imm[2] != 0:
+        raise _Bail("memory index")
+    a = _val(st.pop())
+    ea0 = imm[1]
+    M = lanes.M
+    if type(a) is _Aff and a.flat(lanes.n) and a.step >= 0:
+        ea = a.base + ea0
+        lanes.n = min(lanes.n, lanes.bounds(ea, a.step, 16))
+        if lanes.n < lanes.min_run:
+            raise _Bail("short")
+        if a.step == 0:
+            st.append(_V(np.frombuffer(M, dtype=_U8, count=16, offset=ea).copy()))
+            lanes.loads.append((ea, ea + 16))
+            return
+        n = lanes.n
+        view = np.ndarray((n, 16), dtype=_U8, buffer=M, offset=ea, strides=(a.step, 1))
+        st.append(_V(view.copy()))
+        del view
+        lanes.loads.append((ea, a.step, 16))
+        return
+    ea = lanes.mat(a) + np.uint64(ea0)
+    lanes.cut(ea + np.uint64(16) > lanes.mlen)
+    if lanes.n < lanes.min_run:
+        raise _Bail("short")
+    ea = lanes.part(ea)
+    M8 = np.frombuffer(M, dtype=_U8)
+    if ea.ndim:
+        st.append(_V(M8[ea[:, None].astype(np.intp) + _ROW]))
+        lanes.loads.append((int(ea.min()), int(ea.max()) + 16))
+    else:
+        st.append(_V(M8[int(ea):int(ea) + 16].copy()))
+        lanes.loads.append((int(ea), int(ea) + 16))
+    del M8
+
+
+def _op_v128_store(lanes, name, imm, st):
+    if imm[2] != 0:
+        raise _Bail("memory index")
+    raw = _vpop(lanes, st)
+    a = _val(st.pop())
+    off = imm[1]
+    if type(a) is _Aff and a.flat(lanes.n) and a.step >= 16:
+        ea = a.base + off
+        lanes.n = min(lanes.n, lanes.bounds(ea, a.step, 16))
+        lanes.stores.append((ea, a.step, raw, None, 16))
+    else:
+        ea = lanes.mat(a) + np.uint64(off)
+        lanes.cut(ea + np.uint64(16) > lanes.mlen)
+        lanes.stores.append((ea, None, raw, None, 16))
+
+
+def _op_v128_const(lanes, name, imm, st):
+    st.append(_V(_v128_raw(imm[0])))
+
+
+def _op_bitwise(lanes, name, imm, st):
+    op = name[5:]
+    if op == "not":
+        st.append(_V(np.invert(_vpop(lanes, st))))
+        return
+    if op == "bitselect":
+        c = _vpop(lanes, st)
+        b = _vpop(lanes, st)
+        a = _vpop(lanes, st)
+        st.append(_V((a & c) | (b & ~c)))
+        return
+    b = _vpop(lanes, st)
+    a = _vpop(lanes, st)
+    st.append(_V(a & b if op == "and" else a | b if op == "or" else a ^ b if op == "xor"
+                 else a & ~b))
+
+
+def _acc_operands(lanes, st, op):
+    """(a, b) raw operands, or ("red", j, lanes) pushed for an accumulator update."""
+    b, a = st.pop(), st.pop()
+    ta, tb = type(a) is tuple, type(b) is tuple
+    if not (ta or tb):
+        if type(a) is not _V or type(b) is not _V:
+            raise _Bail("v128 operand")
+        n = lanes.n
+        return (a.raw[:n] if a.raw.ndim == 2 else a.raw,
+                b.raw[:n] if b.raw.ndim == 2 else b.raw), None
+    if ta and tb:
+        raise _Bail("accumulator escapes")
+    acc, x = (a, b) if ta else (b, a)
+    if acc[0] != "acc" or (tb and op != "add") or op not in ("add", "sub") or type(x) is not _V:
+        raise _Bail("accumulator escapes")
+    raw = x.raw[:lanes.n] if x.raw.ndim == 2 else x.raw
+    return raw, acc[1]
+
+
+def _op_lane_arith(lanes, name, imm, st):
+    shape, op = name.split(".")
+    dt = _LANE_DT[shape]
+    operands, acc = _acc_operands(lanes, st, op)
+    if acc is not None:                   # acc + x, x + acc, acc - x: one step of a reduction
+        x = operands.view(dt)
+        if op == "sub":
+            x = -x
+        if dt.kind == "f":
+            _cut_nan(lanes, x)
+        st.append(("red", acc, x))
+        return
+    a, b = operands[0].view(dt), operands[1].view(dt)
+    if op == "add":
+        r = a + b
+    elif op == "sub":
+        r = a - b
+    elif op == "mul":
+        r = a * b
+    else:
+        r = a / b
+    if dt.kind == "f":
+        _cut_nan(lanes, r)
+    _push_lanes(st, r.astype(dt, copy=False))
+
+
+def _op_float_unary(lanes, name, imm, st):
+    shape, op = name.split(".")
+    dt = _LANE_DT[shape]
+    raw = _vpop(lanes, st)
+    if op in ("neg", "abs"):              # sign-bit operations: exact on NaNs too
+        bits = _LANE_DT["i32x4" if shape == "f32x4" else "i64x2"]
+        sign = bits.type(1 << (bits.itemsize * 8 - 1))
+        u = raw.view(bits)
+        _push_lanes(st, u ^ sign if op == "neg" else u & ~sign)
+        return
+    r = np.sqrt(raw.view(dt))
+    _cut_nan(lanes, r)
+    _push_lanes(st, r)
+
+
+def _op_pminmax(lanes, name, imm, st):
+    """pmin: b < a ? b : a; pmax: a < b ? b : a (the bits of the chosen operand)."""
+    shape, op = name.split(".")
+    dt = _LANE_DT[shape]
+    b = _vpop(lanes, st)
+    a = _vpop(lanes, st)
+    fa, fb = a.view(dt), b.view(dt)
+    pick_b = fb < fa if op == "pmin" else fa < fb
+    bits = _LANE_DT["i32x4" if shape == "f32x4" else "i64x2"]
+    _push_lanes(st, np.where(pick_b, b.view(bits), a.view(bits)))
+
+
+def _op_compare(lanes, name, imm, st):
+    shape, op = name.split(".")
+    b = _vpop(lanes, st)
+    a = _vpop(lanes, st)
+    if op.endswith("_s"):
+        dt = _SIGNED_DT[shape]
+        op = op[:2]
+    else:
+        dt = _LANE_DT[shape]
+        op = op[:2]
+    r = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "gt": np.greater,
+         "le": np.less_equal, "ge": np.greater_equal}[op](a.view(dt), b.view(dt))
+    out = _LANE_DT["i32x4" if dt.itemsize == 4 else "i64x2" if dt.itemsize == 8
+                   else "i16x8" if dt.itemsize == 2 else "i8x16"]
+    _push_lanes(st, np.where(r, out.type(-1 & ((1 << (8 * out.itemsize)) - 1)), out.type(0)))
+
+
+def _op_int_lanes(lanes, name, imm, st):
+    shape, op = name.split(".")
+    dt = _LANE_DT[shape]
+    if op == "neg":
+        _push_lanes(st, np.negative(_vpop(lanes, st).view(dt)))
+        return
+    b = _vpop(lanes, st)
+    a = _vpop(lanes, st)
+    if op in ("min_s", "max_s", "min_u", "max_u"):
+        t = _SIGNED_DT[shape] if op.endswith("_s") else dt
+        f = np.minimum if op.startswith("min") else np.maximum
+        _push_lanes(st, f(a.view(t), b.view(t)).view(dt))
+        return
+    _push_lanes(st, np.multiply(a.view(dt), b.view(dt)))
+
+
+def _op_int_addsub(lanes, name, imm, st):
+    shape, op = name.split(".")
+    dt = _LANE_DT[shape]
+    operands, acc = _acc_operands(lanes, st, op)
+    if acc is not None:                   # integer lanes wrap: any order gives the same sums
+        x = operands.view(dt)
+        st.append(("red", acc, np.negative(x) if op == "sub" else x))
+        return
+    a, b = operands[0].view(dt), operands[1].view(dt)
+    _push_lanes(st, np.add(a, b) if op == "add" else np.subtract(a, b))
+
+
+def _scalar_lanes(lanes, x, t):
+    """An i32 / f32 / f64 stack value as an array over the iterations (or a 0-d one)."""
+    if t == "i32":
+        return np.asarray(lanes.mat(_val(x))).astype(np.uint32)
+    x = np.asarray(lanes.part(_val(x)), dtype=_DTYPE[t])
+    lanes.cut(np.isnan(x))               # numpy would quiet a signalling NaN
+    return x
+
+
+def _op_splat(lanes, name, imm, st):
+    shape = name.split(".")[0]
+    t = {"f32x4": "f32", "f64x2": "f64", "i32x4": "i32"}[shape]
+    x = _scalar_lanes(lanes, st.pop(), t)
+    count = 16 // _LANE_DT[shape].itemsize
+    r = np.broadcast_to(x[..., None], x.shape + (count,)).astype(_LANE_DT[shape])
+    _push_lanes(st, r)
+
+
+def _op_extract(lanes, name, imm, st):
+    shape = name.split(".")[0]
+    raw = _vpop(lanes, st)
+    x = raw.view(_LANE_DT[shape])[..., imm[0]].copy()     # 0-d stays 0-d
+    if shape == "i32x4":
+        st.append(_Aff(int(x), 0) if x.ndim == 0 else x.astype(np.uint64))
+    else:
+        st.append(x)
+
+
+def _op_replace(lanes, name, imm, st):
+    shape = name.split(".")[0]
+    t = {"f32x4": "f32", "f64x2": "f64", "i32x4": "i32"}[shape]
+    x = _scalar_lanes(lanes, st.pop(), t)
+    raw = _vpop(lanes, st)
+    x = x[:lanes.n] if x.ndim else x
+    dt = _LANE_DT[shape]
+    v = raw.view(dt)
+    out = np.array(np.broadcast_to(v, np.broadcast_shapes(v.shape[:-1], x.shape) + v.shape[-1:]),
+                   dtype=dt)
+    out[..., imm[0]] = x.astype(dt)
+    _push_lanes(st, out)
+
+
+def _op_convert(lanes, name, imm, st):
+    raw = _vpop(lanes, st)
+    if name == "f32x4.convert_i32x4_s":
+        _push_lanes(st, raw.view(np.dtype("<i4")).astype(np.float32))
+    elif name == "f32x4.convert_i32x4_u":
+        _push_lanes(st, raw.view(np.dtype("<u4")).astype(np.float32))
+    else:                                 # f64x2.promote_low_f32x4: exact but for NaN
+        low = raw.view(np.dtype("<f4"))[..., :2]
+        _cut_nan(lanes, low)
+        _push_lanes(st, low.astype(np.float64))
+
+
+def _lane_accumulate(lanes, init: int, x, n):
+    """The accumulator after each iteration, per lane, summed in wasm order: row i + 1 is the
+    value after iteration i.  Cuts before an iteration whose float sum is NaN."""
+    dt = x.dtype
+    count = 16 // dt.itemsize
+    seq = np.empty((n + 1, count), dtype=dt)
+    seq[0] = np.frombuffer(init.to_bytes(16, "little"), dtype=dt)
+    seq[1:] = x[:n] if x.ndim == 2 else x
+    if dt.kind != "f":                   # wrapping integer lanes
+        return np.add.accumulate(seq, axis=0, dtype=dt)
+    # Two float lanes as one complex number: complex addition adds the real parts and the
+    # imaginary parts separately, each rounded in the lanes' own precision, so each lane is
+    # still its own sequential sum, and the inner loop runs over contiguous 1-D arrays (an
+    # accumulate along axis 0 of an (n, 4) array makes one inner-loop call per row).
+    ct = np.dtype(np.complex64 if dt.itemsize == 4 else np.complex128)
+    pairs = seq.view(ct)                 # (n + 1, count // 2)
+    acc = np.empty_like(pairs)
+    for k in range(pairs.shape[1]):
+        acc[:, k] = np.add.accumulate(np.ascontiguousarray(pairs[:, k]), dtype=ct)
+    acc = acc.view(dt)
+    _cut_nan(lanes, acc[1:])
+    return acc
+
+
+_V_OPS = {"v128.load": _op_v128_load, "v128.store": _op_v128_store,
+          "v128.const": _op_v128_const}
+for _n in ("not", "and", "or", "xor", "andnot", "bitselect"):
+    _V_OPS[f"v128.{_n}"] = _op_bitwise
+for _s in ("f32x4", "f64x2"):
+    for _o in ("add", "sub", "mul", "div"):
+        _V_OPS[f"{_s}.{_o}"] = _op_lane_arith
+    for _o in ("neg", "abs", "sqrt"):
+        _V_OPS[f"{_s}.{_o}"] = _op_float_unary
+    for _o in ("pmin", "pmax"):
+        _V_OPS[f"{_s}.{_o}"] = _op_pminmax
+    for _o in ("eq", "ne", "lt", "gt", "le", "ge"):
+        _V_OPS[f"{_s}.{_o}"] = _op_compare
+    _V_OPS[f"{_s}.splat"] = _op_splat
+    _V_OPS[f"{_s}.extract_lane"] = _op_extract
+    _V_OPS[f"{_s}.replace_lane"] = _op_replace
+for _s in ("i32x4", "i64x2"):
+    _V_OPS[f"{_s}.add"] = _op_int_addsub
+    _V_OPS[f"{_s}.sub"] = _op_int_addsub
+for _o in ("mul", "neg", "min_s", "min_u", "max_s", "max_u"):
+    _V_OPS[f"i32x4.{_o}"] = _op_int_lanes
+for _o in ("eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"):
+    _V_OPS[f"i32x4.{_o}"] = _op_compare
+_V_OPS["i32x4.splat"] = _op_splat
+_V_OPS["i32x4.extract_lane"] = _op_extract
+_V_OPS["i32x4.replace_lane"] = _op_replace
+for _n in ("f32x4.convert_i32x4_s", "f32x4.convert_i32x4_u", "f64x2.promote_low_f32x4"):
+    _V_OPS[_n] = _op_convert
