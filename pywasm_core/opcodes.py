@@ -626,6 +626,12 @@ INFO: dict[Op, OpInfo] = {Op(code): info for code, info in _info.items()}
 BY_NAME: dict[str, Op] = {info.name: op for op, info in INFO.items()}
 # Note: the typed `select` (0x1C) is called "select_t" here; in text it is `select (result t)`.
 
+# Structured control: what opens a label, what separates the arms of one (else, legacy catch),
+# and what closes one (legacy `delegate` closes a `try` in place of `end`).
+OPENERS = frozenset({Op.BLOCK, Op.LOOP, Op.IF, Op.TRY, Op.TRY_TABLE})
+MIDDLES = frozenset({Op.ELSE, Op.CATCH, Op.CATCH_ALL})
+CLOSERS = frozenset({Op.END, Op.DELEGATE})
+
 
 def opcode_bytes(op: Op) -> tuple[int, int | None]:
     """(first byte, sub-opcode or None) of an instruction's binary encoding."""

@@ -78,6 +78,12 @@ _MAX_INDENT = 80                       # and ~100 indentation levels
 _MARGIN = 120                          # Python frames kept free for helpers and host code
 
 
+class TranslationWarning(RuntimeWarning):
+    """The translator failed on a function it should handle (a bug in pywasm-core): the function
+    runs on the interpreter instead, so results stay right; the test suite turns this into an
+    error."""
+
+
 class _Unsupported(Exception):
     """The translator cannot express this function: it runs on the interpreter."""
 
@@ -1347,6 +1353,12 @@ def _compiled(module, defined_index: int):
             source, offsets, consts = tr.run()
             unit = compile(source, FILENAME, "exec")
         except (_Unsupported, RecursionError, SyntaxError, MemoryError):
+            hit = False
+        except Exception as error:   # noqa: BLE001 - never let a translator bug look like a trap
+            import warnings
+            warnings.warn(f"fast tier: function {defined_index} runs on the interpreter after an "
+                          f"internal translation error: {type(error).__name__}: {error}",
+                          TranslationWarning, stacklevel=2)
             hit = False
         else:
             fcode = next(c for c in unit.co_consts if isinstance(c, types.CodeType))

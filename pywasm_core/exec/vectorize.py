@@ -40,7 +40,7 @@ import weakref
 
 import numpy as np
 
-from ..opcodes import INFO, Op
+from ..opcodes import CLOSERS, INFO, MIDDLES, OPENERS, Op
 
 M32 = 0xFFFFFFFF
 ENABLED = os.environ.get("PYWASM_CORE_NUMPY", "1") != "0"
@@ -103,7 +103,7 @@ def _check(body, pos, ltypes):
         ins = body[i]
         if ins.op == Op.END:
             break
-        if ins.op in (Op.BLOCK, Op.LOOP, Op.IF, Op.ELSE):
+        if ins.op in OPENERS or ins.op in MIDDLES:
             raise _No("nested control")
         info = INFO.get(ins.op)
         if info is None:
@@ -659,19 +659,19 @@ _NEGATE = {"i32.eq": "i32.ne", "i32.ne": "i32.eq", "i32.lt_u": "i32.ge_u",
            "i32.lt_s": "i32.ge_s", "i32.ge_s": "i32.lt_s", "i32.gt_s": "i32.le_s",
            "i32.le_s": "i32.gt_s"}
 _TRACE_BUDGET = 3000         # instructions per traced iteration
-_CTRL_OPS = (Op.BLOCK, Op.LOOP, Op.IF)
 
 
 def _structure(body):
-    """{position of block/loop/if: (its end, its else or None)} of a function body."""
+    """{position of a label-opening instruction: (its end, its else or None)} of a function
+    body (try_table and legacy try open labels too; `delegate` closes a try)."""
     out = {}
     opened = []
     for pos, ins in enumerate(body):
-        if ins.op in _CTRL_OPS:
+        if ins.op in OPENERS:
             opened.append([pos, None])
         elif ins.op == Op.ELSE:
             opened[-1][1] = pos
-        elif ins.op == Op.END and opened:
+        elif ins.op in CLOSERS and opened:
             start, els = opened.pop()
             out[start] = (pos, els)
     return out

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import struct
 
-from ..opcodes import INFO, Imm, Op
+from ..opcodes import CLOSERS, INFO, MIDDLES, OPENERS, Imm, Op
 from ..syntax import Data, Elem, Func, Instr, Module
 from ..types import (FUNCREF, ArrayType, FieldType, FuncType, GlobalType, MemoryType, RefType,
                      StructType, TableType, ValType)
@@ -41,11 +41,7 @@ _CUSTOM_PLACE = {0: "(before first)", 1: "(after type)", 2: "(after import)", 3:
                  12: "(before code)", 10: "(after code)", 11: "(after data)"}
 
 # Instructions that open a label, that separate parts of one (else, legacy catch), that close one.
-_OPENERS = frozenset(op for op in (Op.BLOCK, Op.LOOP, Op.IF, getattr(Op, "TRY", None),
-                                   getattr(Op, "TRY_TABLE", None)) if op is not None)
-_MIDDLES = frozenset(op for op in (Op.ELSE, getattr(Op, "CATCH", None),
-                                   getattr(Op, "CATCH_ALL", None)) if op is not None)
-_CLOSERS = frozenset(op for op in (Op.END, getattr(Op, "DELEGATE", None)) if op is not None)
+_OPENERS, _MIDDLES, _CLOSERS = OPENERS, MIDDLES, CLOSERS
 _BRANCHES = frozenset(op for op in (Op.BR, Op.BR_IF, getattr(Op, "BR_ON_NULL", None),
                                     getattr(Op, "BR_ON_NON_NULL", None),
                                     getattr(Op, "BR_ON_CAST", None),

@@ -389,3 +389,21 @@ def test_exec_and_api_suites_pass_on_tier(tier):
                            "tests/exec", "tests/api", "--ignore", "tests/exec/test_fast_tier.py"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_a_translator_crash_falls_back_to_the_interpreter_with_a_warning(monkeypatch):
+    """An internal error while translating must not surface as a wasm trap (an IndexError in the
+    translator once read as 'out of bounds memory access'): the function runs on the interpreter
+    and a TranslationWarning says so (the test suite makes that warning an error)."""
+    from pywasm_core.exec import fast
+
+    def broken(self):
+        raise IndexError("list index out of range")
+    monkeypatch.setattr(fast._Translator, "run", broken)
+    engine = Engine(Config(tier="fast"))
+    store = Store(engine)
+    module = Module(engine, '(module (func (export "f") (param i32) (result i32) '
+                            '(i32.add (local.get 0) (i32.const 1))))')
+    f = Instance(store, module, []).exports(store)["f"]
+    with pytest.warns(fast.TranslationWarning, match="IndexError"):
+        assert f(store, 41) == 42
