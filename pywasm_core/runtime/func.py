@@ -62,7 +62,11 @@ def _conversions(ty: FuncType):
         outs = tuple(_converter(_OUT, to_api, t) for t in ty.results)
         to_host = tuple(_converter(_OUT, to_api, t) for t in ty.params)
         from_host = tuple(_converter(_IN, to_internal, t) for t in ty.results)
-        conv = (ins, outs, to_host, from_host)
+        # parameters of a defined reference type `(ref null? $t)`: checked against the callee's
+        # module on calls from Python (the index means nothing without it)
+        defined = tuple(i for i, t in enumerate(ty.params)
+                        if isinstance(getattr(t, "heap", None), int))
+        conv = (ins, outs, to_host, from_host, defined)
         try:
             _CONV[ty] = conv
         except TypeError:
@@ -174,6 +178,10 @@ class Func:
         if len(params) != len(ins):
             raise TypeError(f"expected {len(ins)} arguments, got {len(params)}")
         args = [c(v) for c, v in zip(ins, params)]
+        if conv[4] and self.module is not None:
+            from ..exec.gc import check_defined_ref
+            for i in conv[4]:
+                check_defined_ref(self.ftype.params[i], args[i], self.module)
         if self.host is not None:
             results = self.call_host(args, None)
         else:

@@ -762,6 +762,7 @@ TYPED_SLOTS = """
   (func (export "s") (result (ref $s)) (struct.new $s (i32.const 1)))
   (func (export "t") (result (ref $t)) (struct.new $t (f64.const 1)))
   (func (export "read") (result i32) (struct.get $s 0 (table.get (i32.const 0))))
+  (func (export "field") (param (ref null $s)) (result i32) (struct.get $s 0 (local.get 0)))
 )
 """
 
@@ -781,6 +782,21 @@ def test_api_writes_into_defined_type_slots_are_type_checked():
     with pytest.raises(TypeError):
         ex["g"].set_value(store, I31(1))
     assert ex["read"](store) == 1                       # nothing was written
+
+
+@pytest.mark.parametrize("tier", ["fast", "interp"])
+def test_api_call_arguments_of_defined_types_are_type_checked(tier):
+    """A struct of another type passed for a `(ref null $s)` parameter is a TypeError at the
+    call, never a Python error from inside the engine."""
+    store, ex, _ = run(TYPED_SLOTS, tier)
+    s, t = ex["s"](store), ex["t"](store)
+    assert ex["field"](store, s) == 1
+    with pytest.raises(TypeError, match="expected a value of type"):
+        ex["field"](store, t)
+    with pytest.raises(TypeError):
+        ex["field"](store, I31(3))
+    with pytest.raises(TypeError):
+        ex["field"](store, object())
 
 
 TYPED = """
