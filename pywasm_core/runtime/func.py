@@ -150,7 +150,7 @@ class Func:
         conv = self.conv
         if conv is None:
             conv = self.conv = _conversions(self.ftype)
-        _, _, to_host, from_host = conv
+        to_host, from_host = conv[2], conv[3]
         params = [c(v) for c, v in zip(to_host, args)]
         if self.access_caller:
             result = self.host(Caller(caller_instance), *params)

@@ -60,7 +60,7 @@ def test_param_converters_agree_with_to_internal(ty, value):
 @given(st.integers(-2 ** 70, 2 ** 70))
 def test_integer_converters_agree_on_any_int(v):
     for ty in (I32, I64):
-        ins, outs, to_host, from_host = func_mod._conversions(func_mod.FuncType([ty], [ty]))
+        ins, outs, to_host, from_host, _ = func_mod._conversions(func_mod.FuncType([ty], [ty]))
         assert to_host[0] is outs[0] or same(("ok", to_host[0](1)), ("ok", outs[0](1)))
         assert from_host[0] is ins[0] or same(outcome(from_host[0], 1), outcome(ins[0], 1))
         got = outcome(ins[0], v)
@@ -72,7 +72,7 @@ def test_integer_converters_agree_on_any_int(v):
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_float_converters_agree_on_any_float(v):
     for ty in (F32, F64):
-        ins, outs, to_host, from_host = func_mod._conversions(func_mod.FuncType([ty], [ty]))
+        ins, outs, to_host, from_host, _ = func_mod._conversions(func_mod.FuncType([ty], [ty]))
         assert to_host[0] is outs[0] or same(("ok", to_host[0](1)), ("ok", outs[0](1)))
         assert from_host[0] is ins[0] or same(outcome(from_host[0], 1), outcome(ins[0], 1))
         got = outcome(ins[0], v)
