@@ -108,15 +108,17 @@ def executed_ops(case: GeneratedCase) -> tuple[set[str], set[str]]:
     from .oracle import ENGINE_FUEL, pywasm_imports
     from .strategies import STORE_MEMORY_LIMIT, STORE_TABLE_LIMIT
 
+    from .strategies import engine_features
+
     wasm, ops = instrument(case)
     generated = {INFO[op].name for op in ops}
-    store = api.Store(api.Engine())
+    store = api.Store(api.Engine(api.Config(features=engine_features(case.features))))
     store.set_limits(memory_size=STORE_MEMORY_LIMIT, table_elements=STORE_TABLE_LIMIT)
     imports = pywasm_imports(store, case)[0]
     try:
         store.set_fuel(ENGINE_FUEL)
         instance = api.Instance(store, api.Module(store.engine, wasm), imports)
-    except api.WasmError:
+    except api.WasmError:           # (an uncaught wasm exception is a WasmError too)
         return generated, set()
     exports = instance.exports(store)
     for name, args in case.calls:
@@ -146,8 +148,11 @@ def _reproducer(kind: str, wasm: bytes, module, description: str, case: Generate
             "calls": [[n, list(a)] for n, a in case.calls] if case else [],
             "metered": case.metered if case else True,
             "compilation_mode": case.compilation_mode if case else "lazy",
+            "tier": case.tier if case else None,
             "import_memory": case.import_memory if case else None,
             "import_table": case.import_table if case else None,
+            "memory_imports": [list(m) for m in case.memory_imports] if case else [],
+            "tag_import": list(case.tag_import) if case and case.tag_import is not None else None,
             "host_globals": list(case.host_globals) if case else []}
 
 
@@ -167,6 +172,8 @@ def run_chunk(seed: int, examples: int = 25, features=(), mutation_examples: int
               corpus_dir: str | None = None) -> tuple[Stats, list[dict]]:
     """Run one seeded chunk of differential and mutation cases; returns (stats, reproducers).
     With `corpus_dir`, half the mutants start from official testsuite binaries."""
+    from .strategies import normalize_features
+    features = normalize_features(features)
     start = time.monotonic()
     stats = Stats(chunks=1)
     reproducers: list[dict] = []
@@ -196,7 +203,8 @@ def run_chunk(seed: int, examples: int = 25, features=(), mutation_examples: int
     seeds = _corpus(corpus_dir) if corpus_dir else []
 
     @hypothesis_seed(seed)
-    @settings(max_examples=examples if mutation_examples is None else mutation_examples, **common)
+    @settings(max_examples=examples if mutation_examples is None else max(1, mutation_examples),
+              **common)
     @given(st.data())
     def mutation(data):
         if seeds and data.draw(st.booleans()):
@@ -276,8 +284,12 @@ def replay(json_path: Path | str) -> list[str]:
                          features=tuple(meta.get("features", ())),
                          metered=meta.get("metered", True),
                          compilation_mode=meta.get("compilation_mode", "lazy"),
+                         tier=meta.get("tier"),
                          import_memory=meta.get("import_memory"),
-                         import_table=meta.get("import_table"))
+                         import_table=meta.get("import_table"),
+                         memory_imports=tuple(tuple(m) for m in meta.get("memory_imports", ())),
+                         tag_import=tuple(meta["tag_import"]) if meta.get("tag_import") is not None
+                         else None)
     return compare(run_pywasm(case), run_wasmtime(case), case)
 
 
@@ -361,14 +373,29 @@ def campaign(seconds: float, seed: int = 0, features=(), out_dir: Path | str | N
     return total, found
 
 
-def coverage_table(stats: Stats, include_simd: bool = False) -> list[tuple[str, int, int]]:
-    """(instruction, modules generating it, modules executing it) for every instruction of the
-    table (non-SIMD by default), excluding the structural `else`/`end`."""
+# the opcode table's `feature` tags each generator feature can produce
+_FEATURE_TAGS = {"tail-call": {"tail_call"}, "function-references": {"typed_refs"},
+                 "exceptions": {"exceptions"}, "gc": {"gc"}}
+
+
+def coverage_table(stats: Stats, include_simd: bool = False,
+                   features=()) -> list[tuple[str, int, int]]:
+    """(instruction, modules generating it, modules executing it) for every 2.0 instruction of
+    the table (non-SIMD unless `include_simd`), excluding the structural `else`/`end`, plus the
+    3.0 instructions that the generator `features` produce (return_call_ref needs both
+    tail calls and function references)."""
+    from .strategies import normalize_features
+    features = normalize_features(features)
+    tags = set().union(*(_FEATURE_TAGS.get(f, set()) for f in features))
     rows = []
     for op, info in INFO.items():
-        if op in _STRUCTURAL or getattr(info, "feature", None) is not None \
-                or (not include_simd and op >> 16 == 0xFD):
-            continue                       # 2.0 instructions only
+        feature = getattr(info, "feature", None)
+        if op in _STRUCTURAL or (not include_simd and op >> 16 == 0xFD):
+            continue
+        if feature is not None and feature not in tags:
+            continue                       # 2.0 instructions, plus the features' own
+        if op == Op.RETURN_CALL_REF and "function-references" not in features:
+            continue
         rows.append((info.name, stats.generated[info.name], stats.executed[info.name]))
     return rows
 

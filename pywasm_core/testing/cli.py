@@ -9,12 +9,23 @@ import click
 from ..numerics.floats import f32_from_bits, f64_from_bits
 
 
+def _features(ctx, param, value):
+    """--features: repeatable and comma-separated; "wasm3" selects every 3.0 feature."""
+    from .strategies import normalize_features
+    try:
+        return normalize_features(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.command("fuzz")
 @click.option("--seconds", type=float, default=60.0, show_default=True, help="How long to fuzz.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Campaign seed; chunk k runs with hypothesis seed SEED*1000000+k.")
-@click.option("--features", multiple=True, type=click.Choice(["simd"]),
-              help="Extra generator features (repeatable).")
+@click.option("--features", multiple=True, callback=_features, metavar="LIST",
+              help="Extra generator features, repeatable or comma-separated: simd, tail-call, "
+                   "multi-memory, memory64, function-references, exceptions, gc, or wasm3 "
+                   "(all of them).  Default: WebAssembly 2.0.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Directory for reproducers (default: tests/fuzz_regressions of the checkout).")
 @click.option("--jobs", type=int, default=1, show_default=True,
@@ -62,7 +73,7 @@ def fuzz(seconds, seed, features, out_dir, jobs, dask_address, examples, coverag
     for rep in found:
         click.echo(f"- {rep['kind']}: {rep['discrepancy'].splitlines()[0] if rep['discrepancy'] else ''}")
     if coverage:
-        rows = coverage_table(stats, include_simd="simd" in features)
+        rows = coverage_table(stats, include_simd="simd" in features, features=features)
         missed = [name for name, _, executed in rows if not executed]
         click.echo(f"coverage: {len(rows) - len(missed)}/{len(rows)} instructions executed; "
                    f"never executed: {', '.join(missed) or 'none'}")
@@ -85,8 +96,11 @@ def _parse_arg(text: str, type_name: str) -> int:
 @click.command("diff")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--invoke", "name", required=True, help="Exported function to call.")
+@click.option("--features", multiple=True, callback=_features, metavar="LIST",
+              help="Generator features the module uses (as for `fuzz`); default: those in the "
+                   "FILE's `.json` sibling, else WebAssembly 2.0.")
 @click.argument("args", nargs=-1)
-def diff(file, name, args):
+def diff(file, name, args, features=()):
     """Run one call on pywasm-core and on wasmtime and show any difference.
 
     ARGS are integers (decimal or 0x..) for i32/i64 parameters, or numbers for f32/f64
@@ -96,13 +110,21 @@ def diff(file, name, args):
     globals and tables too."""
     from pathlib import Path
 
+    import json
+
     import pywasm_core
+
+    from .strategies import engine_features, normalize_features
+    meta_path = Path(file).with_suffix(".json")
+    if not features and meta_path.exists():
+        features = normalize_features(json.loads(meta_path.read_text()).get("features", ()))
     data = Path(file).read_bytes()
     if not data.startswith(b"\0asm"):
         from ..binary.encode import encode_module
         from ..text import parse_module
         data = encode_module(parse_module(data.decode()))
-    module = pywasm_core.Module(pywasm_core.Engine(), data)
+    module = pywasm_core.Module(
+        pywasm_core.Engine(pywasm_core.Config(features=engine_features(features))), data)
     exports = {e.name: e.type for e in module.exports}
     if name not in exports or not isinstance(exports[name], pywasm_core.FuncType):
         raise click.ClickException(f"no exported function {name!r}")
@@ -110,7 +132,7 @@ def diff(file, name, args):
     if len(args) != len(ftype.params):
         raise click.ClickException(f"{name} takes {len(ftype.params)} arguments, got {len(args)}")
     if module.imports:
-        _diff_with_imports(Path(file), data, module, name, args, ftype)
+        _diff_with_imports(Path(file), data, module, name, args, ftype, features)
         return
     values = []
     for text, t in zip(args, ftype.params):
@@ -122,7 +144,7 @@ def diff(file, name, args):
                 values.append(float(text))
         else:
             values.append(_parse_arg(text, t.name))
-    ours, reference = _run_both(data, name, values, ftype)
+    ours, reference = _run_both(data, name, values, ftype, features)
     click.echo(f"pywasm-core: {ours}")
     click.echo(f"wasmtime:    {reference}")
     if ours != reference:
@@ -131,7 +153,7 @@ def diff(file, name, args):
     click.echo("same")
 
 
-def _diff_with_imports(path, data: bytes, module, name: str, args, ftype) -> None:
+def _diff_with_imports(path, data: bytes, module, name: str, args, ftype, features=()) -> None:
     """A generated module (or reproducer): run it through the oracle with the generator's host
     imports and compare every observation."""
     import json
@@ -144,14 +166,21 @@ def _diff_with_imports(path, data: bytes, module, name: str, args, ftype) -> Non
     if any(t.name not in ("i32", "i64") for t in ftype.params):
         raise click.ClickException("with imports, arguments must be i32/i64 (the generated "
                                    "wrappers take float bits as integers)")
-    memory = next((i.type.limits for i in module.imports if i.name == "memory"), None)
+    memories = [i for i in module.imports if i.type.__class__.__name__ == "MemoryType"]
     table = next((i.type.limits for i in module.imports if i.name == "table"), None)
+    legacy = len(memories) == 1 and not memories[0].type.is_64 and memories[0].name == "memory"
     case = GeneratedCase(
         module=None, wasm=data, host_globals=tuple(meta.get("host_globals", (0, 0))),
-        calls=[(name, tuple(int(a, 0) for a in args))],
+        calls=[(name, tuple(int(a, 0) for a in args))], features=tuple(features),
         metered=meta.get("metered", True), compilation_mode=meta.get("compilation_mode", "lazy"),
-        import_memory=(memory.min, memory.max) if memory else None,
-        import_table=(table.min, table.max) if table else None)
+        tier=meta.get("tier"),
+        import_memory=(memories[0].type.limits.min, memories[0].type.limits.max) if legacy
+        else None,
+        import_table=(table.min, table.max) if table else None,
+        memory_imports=() if legacy else tuple(
+            (i.name, i.type.limits.min, i.type.limits.max, i.type.is_64) for i in memories),
+        tag_import=next((tuple(t.name for t in i.type.functype.params) for i in module.imports
+                         if i.name == "tag"), None))
     try:
         ours, reference = run_pywasm(case), run_wasmtime(case)
     except Exception as exc:          # noqa: BLE001 - e.g. imports the generator does not provide
@@ -166,7 +195,7 @@ def _diff_with_imports(path, data: bytes, module, name: str, args, ftype) -> Non
     click.echo("same (results, memory, globals, tables)")
 
 
-def _run_both(data: bytes, name: str, values: list, ftype) -> tuple[str, str]:
+def _run_both(data: bytes, name: str, values: list, ftype, features=()) -> tuple[str, str]:
     """One call on each engine without imports; results as exact bit patterns."""
     import struct
 
@@ -175,6 +204,7 @@ def _run_both(data: bytes, name: str, values: list, ftype) -> tuple[str, str]:
 
     from ..numerics.floats import f32_to_bits, f64_to_bits
     from .oracle import wasmtime_engine
+    from .strategies import engine_features
 
     def show(types, result) -> str:
         vals = [] if not types else ([result] if len(types) == 1 else list(result))
@@ -193,7 +223,7 @@ def _run_both(data: bytes, name: str, values: list, ftype) -> tuple[str, str]:
 
     types = [t.name for t in ftype.results]
     try:
-        engine = pywasm_core.Engine()
+        engine = pywasm_core.Engine(pywasm_core.Config(features=engine_features(features)))
         store = pywasm_core.Store(engine)
         inst = pywasm_core.Instance(store, pywasm_core.Module(engine, data), [])
         ours = show(types, inst.exports(store)[name](store, *values))
@@ -201,10 +231,12 @@ def _run_both(data: bytes, name: str, values: list, ftype) -> tuple[str, str]:
         ours = f"trap {exc.trap_code.name}"
     except pywasm_core.WasmError as exc:
         ours = f"error {type(exc).__name__}: {exc}"
+        if type(exc).__name__ == "WasmException":
+            ours = "uncaught wasm exception"
     try:
-        store = wasmtime.Store(wasmtime_engine())
+        store = wasmtime.Store(wasmtime_engine(features))
         store.set_fuel(10**9)
-        inst = wasmtime.Instance(store, wasmtime.Module(wasmtime_engine(), data), [])
+        inst = wasmtime.Instance(store, wasmtime.Module(wasmtime_engine(features), data), [])
         func = inst.exports(store)[name]
         wargs = []
         for v, t in zip(values, ftype.params):
@@ -218,6 +250,8 @@ def _run_both(data: bytes, name: str, values: list, ftype) -> tuple[str, str]:
     except wasmtime.Trap as exc:
         code = exc.trap_code.name if exc.trap_code else "UNKNOWN"
         reference = f"trap {'INDIRECT_CALL_TO_NULL' if code == 'UNINITIALIZED_ELEMENT' else code}"
+        if exc.trap_code is None and "thrown Wasm exception" in str(exc):
+            reference = "uncaught wasm exception"
     except Exception as exc:          # noqa: BLE001
         reference = f"error {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     if ours.startswith("trap UNINITIALIZED_ELEMENT"):
