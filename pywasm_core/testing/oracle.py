@@ -228,7 +228,10 @@ def run_pywasm(case: GeneratedCase, wasm: bytes | None = None) -> Run:
 # wasmtime-py switch of each 3.0 generator feature (see strategies.FEATURES)
 WASMTIME_FLAGS = {"tail-call": ("wasm_tail_call",), "multi-memory": ("wasm_multi_memory",),
                   "memory64": ("wasm_memory64",), "function-references": ("wasm_function_references",),
-                  "exceptions": ("wasm_exceptions",), "gc": ("wasm_gc", "wasm_function_references")}
+                  "exceptions": ("wasm_exceptions",), "gc": ("wasm_gc", "wasm_function_references"),
+                  # relaxed_simd_deterministic stays off: pywasm-core matches wasmtime's native
+                  # x86-64 choices (docs/relaxed-simd.md)
+                  "relaxed-simd": ("wasm_relaxed_simd",)}
 _OFF_FLAGS = ("wasm_threads", "wasm_tail_call", "wasm_multi_memory", "wasm_memory64", "wasm_gc",
               "wasm_function_references", "wasm_exceptions", "wasm_relaxed_simd",
               "wasm_wide_arithmetic", "wasm_custom_page_sizes", "wasm_stack_switching",

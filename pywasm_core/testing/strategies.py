@@ -40,13 +40,14 @@ NUMERIC = (I32, I64, F32, F64)
 # Generator features.  "simd" is WebAssembly 2.0's vector instructions; the others are 3.0
 # proposals.  "wasm3" (in `normalize_features`) selects all of them.
 WASM3_FEATURES = ("tail-call", "multi-memory", "memory64", "function-references", "exceptions",
-                  "gc")
+                  "gc", "relaxed-simd")
 FEATURES = ("simd",) + WASM3_FEATURES
 FEATURE_ALIASES = {"wasm3": ("simd",) + WASM3_FEATURES}
 # pywasm_core.features.Features field names each generator feature needs
 _ENGINE_FEATURES = {"simd": (), "tail-call": ("tail_call",), "multi-memory": ("multi_memory",),
                     "memory64": ("memory64",), "function-references": ("typed_refs",),
-                    "exceptions": ("exceptions",), "gc": ("gc", "typed_refs")}
+                    "exceptions": ("exceptions",), "gc": ("gc", "typed_refs"),
+                    "relaxed-simd": ("relaxed_simd",)}
 ANYREF, EQREF, I31REF = RefType(True, "any"), RefType(True, "eq"), RefType(True, "i31")
 STRUCTREF, ARRAYREF = RefType(True, "struct"), RefType(True, "array")
 
@@ -68,6 +69,8 @@ def normalize_features(features) -> tuple[str, ...]:
                 raise ValueError(f"unknown feature {name!r}; known: {FEATURES + tuple(FEATURE_ALIASES)}")
     if "gc" in names:
         names.add("function-references")
+    if "relaxed-simd" in names:
+        names.add("simd")
     return tuple(f for f in FEATURES if f in names)
 
 
@@ -139,8 +142,8 @@ PURE_BY_RESULT: dict[ValType, list[Op]] = {}     # fixed-signature computations 
 LOADS_BY_RESULT: dict[ValType, list[Op]] = {}
 STORES: list[Op] = []
 for _op, _info in INFO.items():
-    if _info.sig is None or getattr(_info, "feature", None) is not None:
-        continue              # context-typed, or beyond WebAssembly 2.0 (relaxed SIMD, GC...)
+    if _info.sig is None or getattr(_info, "feature", None) not in (None, "relaxed_simd"):
+        continue              # context-typed, or 3.0 code with its own generators (GC...)
     _params, _results = _types(_info.sig[0]), _types(_info.sig[1])
     if _info.imm in (Imm.NONE, Imm.LANE, Imm.SHUFFLE) and _params and len(_results) == 1:
         PURE_BY_RESULT.setdefault(_results[0], []).append(_op)
@@ -169,7 +172,10 @@ def op_params(op: Op) -> tuple[ValType, ...]:
 
 def op_allowed(op: Op, features) -> bool:
     info = INFO[op]
-    if getattr(info, "feature", None) is not None:
+    feature = getattr(info, "feature", None)
+    if feature == "relaxed_simd":        # v128 -> v128 like the 2.0 SIMD computations
+        return "relaxed-simd" in features
+    if feature is not None:
         return False
     if _is_simd(op) or (info.sig and "v128" in info.sig[0] + info.sig[1]):
         return "simd" in features
@@ -838,7 +844,8 @@ class _FuncGen:
             e(add)
             e(Op.LOCAL_SET, (a,))
         else:                                              # b = a op (local | const)
-            ops = [op for op in PURE_BY_RESULT[t] if op_params(op) == (t, t)]
+            ops = [op for op in PURE_BY_RESULT[t]
+                   if op_params(op) == (t, t) and op_allowed(op, self.mg.features)]
             e(Op.LOCAL_GET, (a,))
             if self.draw(st.booleans()):
                 e(Op.LOCAL_GET, (b,))
@@ -1057,6 +1064,9 @@ class _FuncGen:
             if not ops:
                 e(*self.const_of(t))
                 return
+            if t is V128 and "relaxed-simd" in mg.features and self.draw(st.booleans()):
+                # the 20 relaxed instructions would be lost among ~200 SIMD ones
+                ops = [op for op in ops if INFO[op].feature == "relaxed_simd"]
             op = self.choose(ops)
             for p in op_params(op):
                 self.value(p, depth + 1)

@@ -341,3 +341,39 @@ def test_an_externref_table_holding_a_gc_object_is_read_inside_wasm():
     exports["f"](store)
     entry = exports["t1"].get(store, 0)
     assert entry is None or getattr(entry, "value", None) is None
+
+
+def _relaxed_host_ok() -> bool:
+    """wasmtime's relaxed SIMD results match ours only on x86-64 with FMA, SSE4.1 and SSSE3
+    (docs/relaxed-simd.md)."""
+    import platform
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return False
+    try:
+        flags = open("/proc/cpuinfo").read().split()
+    except OSError:
+        return False
+    return {"fma", "sse4_1", "ssse3"} <= set(flags)
+
+
+@pytest.mark.skipif(not _relaxed_host_ok(), reason="wasmtime's relaxed SIMD choices differ "
+                    "on hosts without x86-64 FMA/SSE4.1/SSSE3 (docs/relaxed-simd.md)")
+@settings(max_examples=120, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(cases(features=("relaxed-simd",)))
+def test_relaxed_simd_cases_agree_with_wasmtime(case):
+    assert check_case(case).discrepancies == []
+
+
+def test_relaxed_simd_feature_generates_relaxed_instructions():
+    relaxed = {info.name for info in INFO.values() if info.feature == "relaxed_simd"}
+    seen: set[str] = set()
+
+    @settings(max_examples=150, **FIXED)
+    @given(cases(features=("relaxed-simd",)))
+    def collect(case):
+        seen.update(INFO[ins.op].name for f in case.module.funcs for ins in f.body)
+    collect()
+    assert len(relaxed) == 20 and len(relaxed & seen) >= 5, sorted(relaxed - seen)
+    simd = {info.name for op, info in INFO.items() if op >> 16 == 0xFD and info.feature is None}
+    assert len(simd & seen) >= 10                            # 2.0 SIMD comes with it
