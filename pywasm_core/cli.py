@@ -307,10 +307,14 @@ def _run_start(file: str, args: Sequence[str]) -> None:
 
 @cli.command()
 @click.argument("file")
-def validate(file: str) -> None:
+@click.option("--custom", is_flag=True,
+              help="Also check custom sections with a defined meaning (branch hints).")
+def validate(file: str, custom: bool) -> None:
     """Check that FILE (.wasm or .wat) is a well-formed, valid module."""
     with _about(file):
-        load_module(file)
+        _, module = load_module(file)
+        if custom:
+            module.validate_custom_sections()
     click.echo(f"{file}: valid")
 
 

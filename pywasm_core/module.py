@@ -57,6 +57,12 @@ class Module:
         """Raise DecodeError/ParseError/ValidationError if `wasm` is not a valid module."""
         _parse(wasm, engine.config.features)
 
+    def validate_custom_sections(self) -> None:
+        """Raise ValidationError if a custom section with a defined meaning (branch hints) is
+        broken; loading never checks this, as the spec wants such modules to stay usable."""
+        from .valid.custom import check_custom_sections
+        check_custom_sections(self.syntax)
+
     @property
     def name(self) -> str | None:
         return self.syntax.names.module

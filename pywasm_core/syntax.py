@@ -103,6 +103,7 @@ class Names:
     module: str | None = None
     funcs: dict[int, str] = field(default_factory=dict)
     locals: dict[int, dict[int, str]] = field(default_factory=dict)
+    tags: dict[int, str] = field(default_factory=dict)      # subsection 11 (3.0 tags)
 
 
 @dataclass

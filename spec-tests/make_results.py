@@ -27,7 +27,8 @@ LISTS = [("WebAssembly 2.0 core", "SCOPE-2.0-core.txt"),
          ("WebAssembly 2.0 SIMD", "SCOPE-2.0-simd.txt"),
          ("WebAssembly 3.0", "SCOPE-3.0.txt"),
          ("WebAssembly 3.0 legacy exception handling (Config(features=WASM3_LEGACY))",
-          "SCOPE-3.0-legacy.txt")]
+          "SCOPE-3.0-legacy.txt"),
+         ("WebAssembly 3.0 custom annotations", "SCOPE-3.0-custom.txt")]
 TIERS = ("fast", "interp")
 
 

@@ -18,7 +18,8 @@ from pywasm_core.script.runner import run_file
 
 CORE = spec_paths.scope("SCOPE-2.0-core.txt")
 SIMD = spec_paths.scope("SCOPE-2.0-simd.txt")
-WASM3 = spec_paths.scope("SCOPE-3.0.txt") + spec_paths.scope("SCOPE-3.0-legacy.txt")
+WASM3 = spec_paths.scope("SCOPE-3.0.txt") + spec_paths.scope("SCOPE-3.0-legacy.txt") + \
+    spec_paths.scope("SCOPE-3.0-custom.txt")
 PARAMS = [pytest.param(e, id=os.path.basename(e), marks=pytest.mark.spec) for e in CORE] + \
          [pytest.param(e, id=os.path.basename(e), marks=[pytest.mark.spec, pytest.mark.simd])
           for e in SIMD] + \

@@ -387,7 +387,8 @@ def _namemap(mapping: dict[int, str]) -> bytes:
 
 
 def name_section(names: Names) -> bytes | None:
-    """The `name` custom section's payload (subsections 0, 1, 2), or None when there is nothing."""
+    """The `name` custom section's payload (subsections 0, 1, 2, 11), or None when there is
+    nothing."""
     payload = b""
     if names.module is not None:
         payload += _section(0, name(names.module))
@@ -396,6 +397,8 @@ def name_section(names: Names) -> bytes | None:
     local_maps = {f: m for f, m in names.locals.items() if m}
     if local_maps:
         payload += _section(2, vec(u32(f) + _namemap(m) for f, m in sorted(local_maps.items())))
+    if getattr(names, "tags", None):
+        payload += _section(11, _namemap(names.tags))
     return payload or None
 
 

@@ -147,6 +147,7 @@ class AssertModule(Command):
     """assert_invalid / assert_malformed / assert_unlinkable / assert_uninstantiable."""
 
     kind: str                 # "invalid" | "malformed" | "unlinkable" | "uninstantiable"
+    #                           | "malformed_custom" | "invalid_custom" (custom annotations)
     module: ModuleSource
     text: str
 

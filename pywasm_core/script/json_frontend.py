@@ -157,7 +157,8 @@ def _command(entry: dict, wasm_dir: Path) -> Command:
     if kind == "assert_exception":
         return AssertException(line, _action(entry["action"]))
     if kind.startswith("assert_") and kind[7:] in ("invalid", "malformed", "unlinkable",
-                                                   "uninstantiable"):
+                                                   "uninstantiable", "malformed_custom",
+                                                   "invalid_custom"):
         return AssertModule(line, kind[7:], _source(entry, wasm_dir), entry["text"])
     return UnsupportedCmd(line, kind)
 

@@ -558,6 +558,18 @@ class Runner:
         module = self.adapter.compile(self.text.binary(source))
         self._expect(lambda: self.adapter.instantiate(module), (Trap,), text, "trap")
 
+    def _expect_invalid_custom(self, source: ModuleSource, text: str) -> None:
+        """The module must load (it is valid: custom sections never make it invalid), and
+        our custom-section checker must reject it."""
+        from ..binary.decode import decode_module
+        from ..features import WASM2, WASM3
+        from ..valid.custom import check_custom_sections
+        binary = self.text.binary(source)
+        self.adapter.compile(binary)
+        syntax = decode_module(binary, features=WASM3 if self.text.wasm3 else WASM2)
+        self._expect(lambda: check_custom_sections(syntax), (ValidationError,), text,
+                     "invalid custom section")
+
     def _assert_module(self, command: AssertModule) -> None:
         source, text = command.module, command.text
         if command.kind in ("invalid", "malformed"):
@@ -578,6 +590,16 @@ class Runner:
             self._expect(lambda: self.adapter.instantiate(module), (LinkError,), text, "link error")
         elif command.kind == "uninstantiable":
             self._expect_uninstantiable(source, text)
+        elif command.kind == "malformed_custom":
+            # only our text parser reads annotations: a module wasm-tools turned into bytes
+            # says nothing about it
+            if source.kind not in ("text", "quote") or self.text.parse_module is None or \
+                    (source.kind == "quote" and source.quote is None):
+                raise _Skip("assert_malformed_custom needs our text parser and a text module")
+            self._expect(lambda: self.text.binary(source), (ParseError,), text,
+                         "custom annotation error")
+        elif command.kind == "invalid_custom":
+            self._expect_invalid_custom(source, text)
         else:
             raise _Skip(f"unsupported assertion assert_{command.kind}")
 

@@ -2,7 +2,9 @@
 
 The lexer turns the whole source into three parallel lists (kind, text, start offset) plus, for
 every `(`, the index of its matching `)`: the module parser uses that to skip whole fields in its
-first pass.  Comments, whitespace and annotations `(@name ...)` never become tokens.
+first pass.  Comments, whitespace and annotations `(@name ...)` never become tokens; the few
+annotations the parser understands (`@custom`, `@name`, `@metadata.code.branch_hint`) are kept
+aside in `Tokens.annotations` with where they stood.
 
 Numbers are classified lazily: an atom is kept as text and converted only when the grammar asks
 for a u32, an i64, an f32..., because the same atom means different things in different places.
@@ -60,13 +62,37 @@ class Source:
         return ParseError(reason, self.file, line, column)
 
 
+# Annotations whose contents the parser reads (all others are skipped like comments).
+KNOWN_ANNOTATIONS = frozenset(("custom", "name", "metadata.code.branch_hint"))
+
+
+class Annotation:
+    """A kept annotation `(@id ...)`: `at` is the index of the token that follows it, `parent`
+    the index of the `(` of the innermost group around it (None at top level), `offset` where
+    it starts in the text, `items` its contents as (kind, text, offset) triples (`(`/`)` as
+    LPAR/RPAR; a reserved token has kind ATOM)."""
+
+    __slots__ = ("id", "at", "parent", "offset", "items")
+
+    def __init__(self, id_: str, at: int, parent: int | None, offset: int):
+        self.id = id_
+        self.at = at
+        self.parent = parent
+        self.offset = offset
+        self.items: list[tuple[int, str, int]] = []
+
+    def __repr__(self) -> str:
+        return f"Annotation(@{self.id}, at={self.at}, parent={self.parent})"
+
+
 class Tokens:
     """The token stream of one source: `kinds[i]`, `texts[i]`, `starts[i]`; `close[i]` is the
-    index of the `)` matching the `(` at i.  The list ends with one EOF token."""
+    index of the `)` matching the `(` at i.  The list ends with one EOF token.  `annotations`
+    lists the kept annotations (see `Annotation`) in source order."""
 
-    __slots__ = ("source", "kinds", "texts", "starts", "close", "eof", "stray")
+    __slots__ = ("source", "kinds", "texts", "starts", "close", "eof", "stray", "annotations")
 
-    def __init__(self, source: Source, kinds, texts, starts, close, stray):
+    def __init__(self, source: Source, kinds, texts, starts, close, stray, annotations=None):
         self.source = source
         self.kinds = kinds
         self.texts = texts
@@ -74,6 +100,7 @@ class Tokens:
         self.close = close
         self.eof = len(kinds) - _EOF_PADDING
         self.stray = stray
+        self.annotations: list[Annotation] = annotations if annotations is not None else []
 
     def check_balanced(self) -> None:
         """Report a `)` without its `(`: lexing stopped there, so that errors in the text before
@@ -100,6 +127,8 @@ def tokenize(text: str, file: str | None = None) -> Tokens:
     end = len(text)
     skip_depth = 0          # > 0 while inside an annotation
     stray = None
+    annotations: list[Annotation] = []
+    kept: Annotation | None = None      # the known annotation being read, if any
     while pos < end:
         m = match(text, pos)
         group = m.lastindex
@@ -133,23 +162,41 @@ def tokenize(text: str, file: str | None = None) -> Tokens:
                     name.decode("utf-8")
                 except UnicodeDecodeError:
                     raise source.error("malformed UTF-8 encoding", new_pos) from None
+            if skip_depth and kept is not None:     # `(@` nested in a kept one: a group
+                kept.items.append((LPAR, "(", pos))
             skip_depth += 1
+            start = pos
             pos = new_pos
             id_match = re.compile(rf'[{_IDCHAR}]+').match(text, pos)
             if id_match is not None:      # the annotation id: any idchars (`(@$)` is fine)
                 pos = id_match.end()
+                if skip_depth == 1 and id_match.group() in KNOWN_ANNOTATIONS and \
+                        (pos >= end or text[pos] not in '"'):
+                    kept = Annotation(id_match.group(), len(kinds),
+                                      stack[-1] if stack else None, start)
             continue
         if skip_depth:
             if group == 3:
                 skip_depth += 1
+                if kept is not None:
+                    kept.items.append((LPAR, "(", pos))
             elif group == 4:
                 skip_depth -= 1
+                if kept is not None:
+                    if skip_depth:
+                        kept.items.append((RPAR, ")", pos))
+                    else:
+                        annotations.append(kept)
+                        kept = None
             else:
                 try:
-                    _check_atom(source, m.group(5), pos, plain, single_string)
+                    item_kind = _check_atom(source, m.group(5), pos, plain, single_string)
                 except ParseError as error:     # reserved tokens are fine inside annotations
                     if "reserved token" not in error.reason:
                         raise
+                    item_kind = ATOM
+                if kept is not None:
+                    kept.items.append((item_kind, m.group(5), pos))
             pos = new_pos
             continue
         if group == 3:
@@ -182,7 +229,7 @@ def tokenize(text: str, file: str | None = None) -> Tokens:
         kinds.append(EOF)
         texts.append("")
         starts.append(stop)
-    return Tokens(source, kinds, texts, starts, close, stray)
+    return Tokens(source, kinds, texts, starts, close, stray, annotations)
 
 
 def _check_atom(source: Source, lexeme: str, pos: int, plain, single_string) -> int:

@@ -22,6 +22,7 @@ from ..syntax import Data, Elem, Export, Func, Global, Import, Instr, Module
 from ..types import (EXTERNREF, F32, F64, FUNCREF, HEAP_CODES, I32, I64, REFTYPE_SHORTHANDS, V128,
                      ArrayType, FieldType, FuncType, GlobalType, Limits, MemoryType, RefType,
                      StructType, SubType, TableType, TagType, ValType)
+from .custom import ModuleAnnotations
 from .lexer import (ATOM, EOF, ID, LPAR, RPAR, STRING, OutOfRange, Tokens, decode_string,
                     parse_float, parse_int, parse_unsigned, tokenize)
 
@@ -90,6 +91,10 @@ class ModuleParser:
         self.t = tokens.texts
         self.close = tokens.close
         self.i = 0
+        self.annotations: ModuleAnnotations | None = None
+        self.annotated_params: dict[int, str] = {}   # param position -> its (@name ...)
+        self.hint_at: dict[int, int] = {}      # token index -> branch hint of that instruction
+        self.hinted: list[tuple[int, int]] = []  # (index in body, hint) of the current function
 
     # ------------------------------------------------------------------ helpers
     def error(self, reason: str, i: int | None = None) -> ParseError:
@@ -305,8 +310,11 @@ class ModuleParser:
         names: list[str | None] = []
         results: list[ValType] = []
         written = False
+        if allow_names:
+            self.annotated_params = {}
         while self.at_group("param"):
             written = True
+            paren = self.i
             self.i += 2
             if self.k[self.i] == ID:
                 if not allow_names:
@@ -318,6 +326,9 @@ class ModuleParser:
                     params.append(self.valtype())
                     names.append(None)
             self.rpar()
+            if allow_names and self.annotations is not None and \
+                    paren in self.annotations.names and params:
+                self.annotated_params[len(params) - 1] = self.annotations.names[paren]
         while self.at_group("result"):
             written = True
             self.i += 2
@@ -405,6 +416,11 @@ class ModuleParser:
         self.memory64: list[bool] = []      # per memory index: declared with address type i64
         self.field_names: dict[int, dict[str, int]] = {}
         fields = self._scan(self.i, end)
+        annotations = None
+        if self.tokens.annotations:
+            annotations = ModuleAnnotations(self, start, end, fields, allow_name)
+            self.hint_at = annotations.hints
+        self.annotations = annotations
         self._type_definitions(fields)
         # An implicit type use names the first type whose definition is `(rec (sub final (func
         # ...)))`, as the spec says (singleton `rec` and `sub final` forms included; wasm-tools
@@ -418,6 +434,8 @@ class ModuleParser:
                 self.type_index.setdefault(sub.composite, index)
             index += size
         self._build(fields)
+        if annotations is not None:
+            annotations.finish(self.module)
         self.i = end
         return self.module
 
@@ -654,10 +672,14 @@ class ModuleParser:
         imported = self.inline_import()
         if self.k[id_token] == ID:
             module.names.funcs[index] = self.id_name(id_token)
+        self.annotated_name(id_token - 2, module.names.funcs, index)
+        self.annotated_params = {}
         type_index, param_names, _ = self.type_use(allow_names=True)
+        annotated = dict(self.annotated_params)
         if imported is not None:
             module.imports.append(Import(imported[0], imported[1], type_index))
             self.param_names(index, param_names)
+            self.annotated_locals(index, annotated)
             return
         local_names: dict[str, int] = {}
         for position, name in enumerate(param_names):
@@ -668,7 +690,10 @@ class ModuleParser:
         locals_: list[ValType] = []
         count = len(param_names)
         while self.at_group("local"):
+            paren = self.i
             self.i += 2
+            if self.annotations is not None and paren in self.annotations.names:
+                annotated[count + len(locals_)] = self.annotations.names[paren]
             if self.k[self.i] == ID:
                 name_token = self.i
                 name = self.opt_id()
@@ -682,12 +707,33 @@ class ModuleParser:
             self.rpar()
         if local_names:
             module.names.locals[index] = {v: n for n, v in local_names.items()}
+        self.annotated_locals(index, annotated)
         self.locals = local_names
         self.labels: list[str | None] = []
         body: list[Instr] = []
+        self.hinted = []
         self.instrs(body)
         body.append(_END)
         module.funcs.append(Func(type_index, locals_, body))
+        if self.hinted:
+            self.annotations.function_hints(index, module.funcs[-1], self.hinted)
+
+    def annotated_name(self, paren: int, names: dict[int, str], index: int) -> None:
+        """Apply a `(@name "...")` written after the keyword (and id) of the definition whose
+        `(` is at token `paren`."""
+        if self.annotations is not None and paren in self.annotations.names:
+            names[index] = self.annotations.names[paren]
+
+    def annotated_locals(self, func_index: int, annotated: dict[int, str]) -> None:
+        """Apply the `(@name ...)` of parameters and locals (they override their `$ids`)."""
+        if annotated:
+            self.module.names.locals.setdefault(func_index, {}).update(annotated)
+
+    def note_hint(self, at: int, code: list[Instr]) -> None:
+        """The instruction just appended to `code` started at token `at`: keep its hint."""
+        hint = self.hint_at.get(at)
+        if hint is not None:
+            self.hinted.append((len(code) - 1, hint))
 
     def param_names(self, func_index: int, names: list[str | None]) -> None:
         """Record the parameter identifiers of an imported function for the name section."""
@@ -711,13 +757,18 @@ class ModuleParser:
             index = len(self.module.imported("func"))
             if self.k[id_token] == ID:
                 self.module.names.funcs[index] = self.id_name(id_token)
+            self.annotated_name(id_token - 2, self.module.names.funcs, index)
+            self.annotated_params = {}
             desc, param_names, _ = self.type_use(allow_names=True)
             self.param_names(index, param_names)
+            self.annotated_locals(index, self.annotated_params)
         elif kind == "table":
             desc = self.tabletype()
         elif kind == "memory":
             desc = self.memorytype()
         elif kind == "tag":
+            self.annotated_name(id_token - 2, self.module.names.tags,
+                                len(self.module.imported("tag")))
             desc = TagType(self.type_use(allow_names=False)[0])
         else:
             desc = self.globaltype()
@@ -726,8 +777,10 @@ class ModuleParser:
 
     def tag_field(self) -> None:
         module = self.module
+        paren = self.i - 2
         self.opt_id()
         index = len(module.imported("tag")) + len(module.tags)
+        self.annotated_name(paren, module.names.tags, index)
         self.inline_exports("tag", index)
         imported = self.inline_import()
         tag = TagType(self.type_use(allow_names=False)[0])
@@ -937,9 +990,12 @@ class ModuleParser:
                 word = t[self.i]
                 block_op = _BLOCK_OPS.get(word)
                 if block_op is not None:
+                    at = self.i
                     self.i += 1
                     label = self.opt_id()
                     code.append(self.block_instr(block_op))
+                    if self.hint_at:
+                        self.note_hint(at, code)
                     self.labels.append(label)
                     open_blocks.append([word, label, False])
                 elif (word == "catch" or word == "catch_all") and open_blocks and \
@@ -993,8 +1049,11 @@ class ModuleParser:
         op = INSTRUCTIONS.get(word)
         if op is None:
             raise self.error(f"unknown operator {word}")
+        at = self.i
         self.i += 1
         code.append(self.instr(op))
+        if self.hint_at:
+            self.note_hint(at, code)
 
     def instr(self, op: Op) -> Instr:
         """The instruction `op` with its immediates read from the tokens."""
@@ -1051,6 +1110,8 @@ class ModuleParser:
                 raise self.unexpected("')' or a folded instruction")
             self.i += 1
             code.append(instr)
+            if self.hint_at:
+                self.note_hint(start, code)
             return
         label = self.opt_id()
         opener = self.block_instr(block_op)
@@ -1063,6 +1124,8 @@ class ModuleParser:
             while self.k[self.i] == LPAR and not self.at_group("then"):
                 self.folded(code)
             code.append(Instr(Op.IF, (block_type,)))
+            if self.hint_at:
+                self.note_hint(start, code)
             if not self.at_group("then"):
                 raise self.unexpected("(then ...)")
             self.i += 2
@@ -1075,6 +1138,8 @@ class ModuleParser:
                 self.rpar()
         else:
             code.append(opener)
+            if self.hint_at:
+                self.note_hint(start, code)
             self.instrs(code)
         self.rpar()
         self.labels.pop()

@@ -434,6 +434,12 @@ class _ModulePrinter:
     def id_and_index(self, name: str | None, index: int) -> str:
         return (f" ${name}" if name is not None else "") + f" (;{index};)"
 
+    def name_annotation(self, name: str | None, as_id: str | None) -> str:
+        """` (@name "...")` for a name the `$id` cannot carry (with `custom_sections`)."""
+        if not self.custom_sections or name is None or name == as_id:
+            return ""
+        return f" (@name {string_literal(name)})"
+
     def customs_after(self, section_id: int | None) -> None:
         """The `(@custom ...)` annotations placed after `section_id` (None: those with an
         unknown placement, written last without one)."""
@@ -482,9 +488,12 @@ class _ModulePrinter:
                 name = self.func_names.get(index)
                 ft = self.func_type(imp.desc)
                 names = self.local_names(index, len(ft.params) if ft else 0)
-                desc = f"(func{self.id_and_index(name, index)} {self.signature(imp.desc, names)})"
+                desc = (f"(func{self.id_and_index(name, index)}"
+                        f"{self.name_annotation(self.module.names.funcs.get(index), name)} "
+                        f"{self.signature(imp.desc, names)})")
             elif kind == "tag":
-                desc = f"(tag (;{index};) {self.signature(imp.desc.type_index, {})})"
+                tag_name = self.name_annotation(self.module.names.tags.get(index), None)
+                desc = f"(tag (;{index};){tag_name} {self.signature(imp.desc.type_index, {})})"
             elif kind == "table":
                 desc = f"(table (;{index};) {table_type_text(imp.desc)})"
             elif kind == "memory":
@@ -502,7 +511,9 @@ class _ModulePrinter:
         ft = self.func_type(func.type_index)
         params = len(ft.params) if ft else 0
         names = self.local_names(index, params + len(func.locals))
-        head = f"(func{self.id_and_index(self.func_names.get(index), index)} " \
+        name = self.func_names.get(index)
+        head = f"(func{self.id_and_index(name, index)}" \
+               f"{self.name_annotation(self.module.names.funcs.get(index), name)} " \
                f"{self.signature(func.type_index, names)}"
         body = code_lines(func.body, 2, _Refs(self.func_names, names, self.module.types))
         if not func.locals and not body:
@@ -526,7 +537,8 @@ class _ModulePrinter:
         m = self.module
         first = len(m.all_tags()) - len(m.tags)
         for offset, t in enumerate(m.tags):
-            self.field(f"(tag (;{first + offset};) {self.signature(t.type_index, {})})")
+            name = self.name_annotation(m.names.tags.get(first + offset), None)
+            self.field(f"(tag (;{first + offset};){name} {self.signature(t.type_index, {})})")
 
     def memories(self) -> None:
         first = len(self.module.all_memories()) - len(self.module.memories)
@@ -589,7 +601,9 @@ class _ModulePrinter:
     def module_text(self) -> str:
         m = self.module
         module_name = m.names.module
-        self.lines.append("(module" + (f" ${module_name}" if is_id(module_name) else ""))
+        self.lines.append("(module" + (f" ${module_name}" if is_id(module_name) else "") +
+                          self.name_annotation(module_name,
+                                               module_name if is_id(module_name) else None))
         self.customs_after(0)
         # Fields go in binary section order so that (@custom (after X)) lands where it was.
         steps = [(1, self.types), (2, self.imports), (3, lambda: None), (4, self.tables),
@@ -612,7 +626,8 @@ def print_module(module: Module, *, custom_sections: bool = False) -> str:
     """The module in canonical text form.
 
     `custom_sections=True` adds `(@custom ...)` annotations (the annotations proposal, which
-    `wasm-tools parse` reads) for every custom section but `name`, whose content the `$ids` carry.
+    `wasm-tools parse` reads) for every custom section but `name`, whose content the `$ids` carry,
+    and `(@name ...)` for module, function and tag names that no `$id` can carry.
     A syntax tree that is not well formed raises ValueError (validity is not required: indices
     out of range print as numbers).
     """

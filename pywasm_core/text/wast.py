@@ -19,7 +19,9 @@ from .parser import V128_SHAPES, ModuleParser
 _CONST_TYPES = {"i32.const": (32, False, "i32"), "i64.const": (64, False, "i64"),
                 "f32.const": (32, True, "f32"), "f64.const": (64, True, "f64")}
 _ASSERT_MODULE = {"assert_invalid": "invalid", "assert_malformed": "malformed",
-                  "assert_unlinkable": "unlinkable", "assert_uninstantiable": "uninstantiable"}
+                  "assert_unlinkable": "unlinkable", "assert_uninstantiable": "uninstantiable",
+                  "assert_malformed_custom": "malformed_custom",
+                  "assert_invalid_custom": "invalid_custom"}
 _COMMANDS = frozenset(("module", "register", "invoke", "get", "assert_return", "assert_trap",
                        "assert_exhaustion", "assert_exception", *_ASSERT_MODULE))
 
