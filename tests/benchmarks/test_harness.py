@@ -133,3 +133,12 @@ def test_committed_wasm_is_built_from_the_sources():
     completed = subprocess.run([sys.executable, str(harness.WASM / "build.py"), "--check"],
                                capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_wasm3_section_runs_gc_and_exception_kernels_on_both_tiers_and_wasmtime(capsys):
+    pytest.importorskip("wasmtime")
+    assert harness.main(["--quick", "--repeat", "1", "--only", "wasm3",
+                         "--engines", "pywasm-core,pywasm-core-interp,wasmtime"]) == 0
+    out = capsys.readouterr().out
+    assert "`trees(4)`" in out and "`arrays(100)`" in out and "`throws(20)`" in out
+    assert "cannot run" not in out
