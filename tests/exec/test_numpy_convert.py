@@ -12,15 +12,13 @@ import struct
 import sys
 
 import pytest
-import wasmtime
 from hypothesis import given, settings, strategies as st
 
-from pywasm_core import Config, Engine, Instance, Module, Store, Trap, TrapCode
 from pywasm_core.exec import vectorize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from exec_util import wat2wasm  # noqa: E402
+from exec_util import ThreeEngines, assert_same, wat2wasm  # noqa: E402
 
 PAGE = 65536
 
@@ -98,47 +96,6 @@ KERNELS = r"""
 """
 
 
-class Engines:
-    def __init__(self):
-        wasm = wat2wasm(KERNELS)
-        self.pw = []
-        for tier in ("fast", "interp"):
-            engine = Engine(Config(tier=tier))
-            store = Store(engine)
-            self.pw.append((store, Instance(store, Module(engine, wasm), []).exports(store)))
-        self.wt_store = wasmtime.Store()
-        inst = wasmtime.Instance(self.wt_store, wasmtime.Module(self.wt_store.engine, wasm), [])
-        self.wt = inst.exports(self.wt_store)
-
-    def run(self, memory: bytes, export: str, *args):
-        out = []
-        for store, exports in self.pw:
-            exports["mem"].write(store, memory, 0)
-            try:
-                exports[export](store, *args)
-                outcome = "ok"
-            except Trap as trap:
-                outcome = ("trap", trap.trap_code)
-            out.append((outcome, bytes(exports["mem"].read(store))))
-        mem = self.wt["mem"]
-        mem.write(self.wt_store, memory, 0)
-        try:
-            self.wt[export](self.wt_store, *args)
-            outcome = "ok"
-        except wasmtime.Trap as trap:
-            outcome = ("trap", TrapCode.MEMORY_OUT_OF_BOUNDS if "out of bounds" in str(trap)
-                       else str(trap))
-        out.append((outcome, bytes(mem.read(self.wt_store, 0, PAGE))))
-        return out
-
-
-def assert_same(results):
-    fast, interp, wt = results
-    assert fast[0] == interp[0] == wt[0]
-    assert fast[1] == interp[1], "fast tier differs from the interpreter"
-    assert fast[1] == wt[1], "fast tier differs from wasmtime"
-
-
 @pytest.fixture(autouse=True)
 def small_threshold(monkeypatch):
     monkeypatch.setattr(vectorize, "_MIN_RUN", 8)
@@ -146,7 +103,7 @@ def small_threshold(monkeypatch):
 
 @pytest.fixture(scope="module")
 def engines():
-    return Engines()
+    return ThreeEngines(KERNELS)
 
 
 SPECIAL64 = [0x7FF8000000000000, 0xFFF8000000000000, 0x7FF4000000000000, 0x7FF4123456789ABC,

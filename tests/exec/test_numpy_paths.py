@@ -20,7 +20,7 @@ from pywasm_core.exec.fast import _Translator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from exec_util import wat2wasm  # noqa: E402
+from exec_util import ThreeEngines, assert_same, wat2wasm  # noqa: E402
 
 PAGE = 65536
 
@@ -207,46 +207,6 @@ def fill(rng, special=0.0) -> bytes:
     return bytes(out)
 
 
-class Engines:
-    """The kernels instantiated on the fast tier, the interpreter and wasmtime."""
-
-    def __init__(self):
-        wasm = wat2wasm(KERNELS)
-        self.pw = []
-        for tier in ("fast", "interp"):
-            engine = Engine(Config(tier=tier))
-            store = Store(engine)
-            exports = Instance(store, Module(engine, wasm), []).exports(store)
-            self.pw.append((store, exports))
-        self.wt_store = wasmtime.Store()
-        inst = wasmtime.Instance(self.wt_store, wasmtime.Module(self.wt_store.engine, wasm), [])
-        self.wt = inst.exports(self.wt_store)
-
-    def run(self, memory: bytes, export: str, *args):
-        """[(outcome, memory bytes)] for fast, interp, wasmtime."""
-        out = []
-        for store, exports in self.pw:
-            exports["mem"].write(store, memory, 0)
-            try:
-                exports[export](store, *args)
-                outcome = "ok"
-            except Trap as trap:
-                outcome = ("trap", trap.trap_code)
-            out.append((outcome, bytes(exports["mem"].read(store))))
-        mem = self.wt["mem"]
-        mem.write(self.wt_store, memory, 0)
-        try:
-            self.wt[export](self.wt_store, *args)
-            outcome = "ok"
-        except wasmtime.Trap as trap:
-            text = str(trap)
-            code = TrapCode.UNREACHABLE if "unreachable" in text else \
-                TrapCode.MEMORY_OUT_OF_BOUNDS if "out of bounds" in text else text
-            outcome = ("trap", code)
-        out.append((outcome, bytes(mem.read(self.wt_store, 0, PAGE))))
-        return out
-
-
 @pytest.fixture(autouse=True)
 def small_threshold(monkeypatch):
     """Let numpy take runs from 8 iterations (48 by default, where it starts to pay), so the
@@ -256,7 +216,7 @@ def small_threshold(monkeypatch):
 
 @pytest.fixture(scope="module")
 def engines():
-    return Engines()
+    return ThreeEngines(KERNELS)
 
 
 F64 = 0          # base of the f64 region
@@ -273,13 +233,6 @@ CALLS = [
     ("mixi32", lambda n: (F32 + 4 * n, F32, n)),
     ("find", lambda n: (F32, n)),
 ]
-
-
-def assert_same(results):
-    fast, interp, wt = results
-    assert fast[0] == interp[0] == wt[0]
-    assert fast[1] == interp[1], "fast tier differs from the interpreter"
-    assert fast[1] == wt[1], "fast tier differs from wasmtime"
 
 
 @pytest.mark.parametrize("export,args", CALLS, ids=[c[0] for c in CALLS])
@@ -552,23 +505,9 @@ SIZES = 128                        # i32 layer sizes
 XDATA, WDATA, DDATA = 1024, 8192, 40960
 
 
-class TraceEngines(Engines):
-    def __init__(self, config=None):
-        wasm = wat2wasm(TRACE_KERNELS)
-        self.pw = []
-        for tier in ("fast", "interp"):
-            engine = Engine(Config(tier=tier, **(config or {})))
-            store = Store(engine)
-            exports = Instance(store, Module(engine, wasm), []).exports(store)
-            self.pw.append((store, exports))
-        self.wt_store = wasmtime.Store()
-        inst = wasmtime.Instance(self.wt_store, wasmtime.Module(self.wt_store.engine, wasm), [])
-        self.wt = inst.exports(self.wt_store)
-
-
 @pytest.fixture(scope="module")
 def tengines():
-    return TraceEngines()
+    return ThreeEngines(TRACE_KERNELS)
 
 
 def layout(rng, special, sizes, nx, nw, nd=0, src_len=None):
