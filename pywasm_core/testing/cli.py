@@ -24,8 +24,8 @@ def _features(ctx, param, value):
               help="Campaign seed; chunk k runs with hypothesis seed SEED*1000000+k.")
 @click.option("--features", multiple=True, callback=_features, metavar="LIST",
               help="Extra generator features, repeatable or comma-separated: simd, tail-call, "
-                   "multi-memory, memory64, function-references, exceptions, gc, or wasm3 "
-                   "(all of them).  Default: WebAssembly 2.0.")
+                   "multi-memory, memory64, function-references, exceptions, gc, relaxed-simd, "
+                   "or wasm3 (all of them).  Default: WebAssembly 2.0.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Directory for reproducers (default: tests/fuzz_regressions of the checkout).")
 @click.option("--jobs", type=int, default=1, show_default=True,
