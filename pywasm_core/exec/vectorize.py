@@ -351,21 +351,10 @@ class LoopPlan:
             elif name in _I32_BIN:
                 b, a = stack.pop(), stack.pop()
                 op = name[4:]
-                if type(a) is _Aff and type(b) is _Aff and op in ("add", "sub", "mul", "shl"):
-                    if op == "add":
-                        stack.append(_Aff(a.base + b.base, a.step + b.step))
-                        continue
-                    if op == "sub":
-                        stack.append(_Aff(a.base - b.base, a.step - b.step))
-                        continue
-                    if op == "mul" and (a.step == 0 or b.step == 0):
-                        if a.step == 0:
-                            a, b = b, a
-                        stack.append(_Aff(a.base * b.base, a.step * b.base))
-                        continue
-                    if op == "shl" and b.step == 0:
-                        f = 1 << (b.base & 31)
-                        stack.append(_Aff(a.base * f, a.step * f))
+                if type(a) is _Aff and type(b) is _Aff:
+                    r = _aff_bin(op, a, b)
+                    if r is not None:
+                        stack.append(r)
                         continue
                 stack.append(_i32_bin(name, mat(a), mat(b)))
             elif name in _I32_CMP:
@@ -539,6 +528,23 @@ class _Aff:
     def flat(self, n) -> bool:
         """No wraparound over k < n: the value is exactly base + step*k."""
         return 0 <= self.base + self.step * (n - 1) <= M32
+
+
+def _aff_bin(op: str, a: _Aff, b: _Aff):
+    """i32 `op` of two affine values when the result stays affine (add, sub, mul or shl by a
+    loop-invariant), else None."""
+    if op == "add":
+        return _Aff(a.base + b.base, a.step + b.step)
+    if op == "sub":
+        return _Aff(a.base - b.base, a.step - b.step)
+    if op == "mul" and (a.step == 0 or b.step == 0):
+        if a.step == 0:
+            a, b = b, a
+        return _Aff(a.base * b.base, a.step * b.base)
+    if op == "shl" and b.step == 0:
+        f = 1 << (b.base & 31)
+        return _Aff(a.base * f, a.step * f)
+    return None
 
 
 class _Cmp:
@@ -1152,20 +1158,9 @@ class _Lanes:
             b, a = _val(st.pop()), _val(st.pop())
             op = name[4:]
             if type(a) is _Aff and type(b) is _Aff:
-                if op == "add":
-                    st.append(_Aff(a.base + b.base, a.step + b.step))
-                    return
-                if op == "sub":
-                    st.append(_Aff(a.base - b.base, a.step - b.step))
-                    return
-                if op == "mul" and (a.step == 0 or b.step == 0):
-                    if a.step == 0:
-                        a, b = b, a
-                    st.append(_Aff(a.base * b.base, a.step * b.base))
-                    return
-                if op == "shl" and b.step == 0:
-                    f = 1 << (b.base & 31)
-                    st.append(_Aff(a.base * f, a.step * f))
+                r = _aff_bin(op, a, b)
+                if r is not None:
+                    st.append(r)
                     return
                 if a.step == 0 and b.step == 0:
                     v = int(_i32_bin(name, np.uint64(a.base), np.uint64(b.base)))
