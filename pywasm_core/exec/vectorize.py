@@ -485,17 +485,7 @@ class LoopPlan:
                 if lo < hi2 and lo2 < hi:
                     return 0
         self.committing = True
-        for ea, step, v, dt, w in stores:
-            vals = np.broadcast_to(v[:n] if v.ndim else v, (n,)).astype(dt)
-            if step is not None:
-                view = np.ndarray((n,), dtype=dt, buffer=M, offset=ea, strides=(step,))
-                view[...] = vals
-                del view
-            else:
-                ea = (ea.reshape(-1) if ea.ndim else ea.reshape(1))[:n].astype(np.intp)
-                M8 = np.frombuffer(M, dtype=np.uint8)
-                M8[ea[:, None] + np.arange(w)] = vals.view(np.uint8).reshape(n, w)
-                del M8
+        _commit_stores(M, n, stores)
         for j in self.outputs:
             if j in self.steps:
                 env[j] = (env[j] + self.steps[j] * n) & M32
@@ -529,6 +519,26 @@ class _Aff:
         """No wraparound over k < n: the value is exactly base + step*k."""
         return 0 <= self.base + self.step * (n - 1) <= M32
 
+
+
+def _commit_stores(M, n, stores) -> None:
+    """Write a chunk's n iterations of each store into memory M, in program order: `(ea, step,
+    values, dtype, width)` with a constant stride (`step`) or per-iteration addresses (`ea`
+    an array, step None); dtype None is a v128 store (rows of 16 bytes)."""
+    for ea, step, v, dt, w in stores:
+        if dt is None:
+            _store_rows(M, n, ea, step, v)
+            continue
+        vals = np.broadcast_to(v[:n] if v.ndim else v, (n,)).astype(dt)
+        if step is not None:
+            view = np.ndarray((n,), dtype=dt, buffer=M, offset=ea, strides=(step,))
+            view[...] = vals
+            del view
+        else:
+            ea = (ea.reshape(-1) if ea.ndim else ea.reshape(1))[:n].astype(np.intp)
+            M8 = np.frombuffer(M, dtype=np.uint8)
+            M8[ea[:, None] + np.arange(w)] = vals.view(np.uint8).reshape(n, w)
+            del M8
 
 def _aff_bin(op: str, a: _Aff, b: _Aff):
     """i32 `op` of two affine values when the result stays affine (add, sub, mul or shl by a
@@ -1330,20 +1340,7 @@ class _Lanes:
     def commit(self):
         n = self.n
         M = self.M
-        for ea, step, v, dt, w in self.stores:
-            if dt is None:                       # v128: rows of 16 bytes
-                _store_rows(M, n, ea, step, v)
-                continue
-            vals = np.broadcast_to(v[:n] if v.ndim else v, (n,)).astype(dt)
-            if step is not None:
-                view = np.ndarray((n,), dtype=dt, buffer=M, offset=ea, strides=(step,))
-                view[...] = vals
-                del view
-            else:
-                ea = (ea.reshape(-1) if ea.ndim else ea.reshape(1))[:n].astype(np.intp)
-                M8 = np.frombuffer(M, dtype=np.uint8)
-                M8[ea[:, None] + np.arange(w)] = vals.view(np.uint8).reshape(n, w)
-                del M8
+        _commit_stores(M, n, self.stores)
 
 
 # ---- v128 (SIMD) values in traces ----
